@@ -1,0 +1,105 @@
+"""DropConnect: drop individual weights of a linear layer instead of its activations.
+
+Reference: Wan, Zeiler, Zhang, LeCun & Fergus (2013), "Regularization of Neural Networks using DropConnect", ICML.
+This is the inverted form used by most modern code: one Bernoulli mask over the weight matrix per forward call,
+shared by the whole batch, kept weights scaled by 1/(1-p), and the plain layer at inference. (Wan et al. instead
+approximate inference by sampling from a Gaussian moment-matched to the pre-activation.)
+"""
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from dropout_lib._checks import check_rate
+from dropout_lib.dropout import apply_keep_mask, keep_mask
+
+
+def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None, generator=None):
+    r"""A linear layer whose weights are dropped.
+
+    .. math::
+        y = x \left(\frac{M \odot W}{1-p}\right)^{\top} + b, \qquad M_{ij} \sim \mathrm{Bernoulli}(1-p)
+
+    one mask :math:`M` per call, shared by every row of the batch; the bias is never dropped.
+
+    Args:
+        x: input of shape :math:`(*, H_{in})`.
+        weight: weight of shape :math:`(H_{out}, H_{in})`.
+        bias: bias of shape :math:`(H_{out})` or ``None``.
+        p: probability of a weight to be dropped. Default: 0.5.
+        training: drop weights if ``True``; the plain linear layer otherwise. Default: ``True``.
+        mask: a keep mask shaped like ``weight``; drawn afresh when ``None``.
+        generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
+
+    Shape:
+        Input: :math:`(*, H_{in})`. Output: :math:`(*, H_{out})`.
+
+    Example::
+
+        >>> w = torch.ones(2, 3)
+        >>> dropconnect_linear(torch.ones(1, 3), w, p=0.5, mask=torch.tensor([[1, 1, 0], [0, 0, 0]]))
+        tensor([[4., 0.]])
+    """
+    p = check_rate(p)
+    if weight.ndim != 2:
+        raise ValueError(f"dropconnect_linear expects a 2-D weight (out, in), but got shape {tuple(weight.shape)}")
+    if x.ndim < 1 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(
+            f"dropconnect_linear expects an input of shape (*, {weight.shape[1]}), but got shape {tuple(x.shape)}"
+        )
+    if training and p > 0.0:
+        if mask is None:
+            mask = keep_mask(weight.shape, p, like=weight, generator=generator)
+        weight = apply_keep_mask(weight, mask, p)
+    return F.linear(x, weight, bias)
+
+
+class DropConnectLinear(nn.Module):
+    r"""A linear layer with DropConnect on its weight: in training one Bernoulli(1-p) mask over the weight per
+    forward call, shared by the batch, kept weights scaled by :math:`1/(1-p)`; in evaluation the plain layer
+    :math:`y = xW^\top + b`. Parameters are initialised exactly as ``torch.nn.Linear``'s.
+
+    Args:
+        in_features: size of each input sample.
+        out_features: size of each output sample.
+        p: probability of a weight to be dropped. Default: 0.5.
+        bias: learn an additive bias (never dropped). Default: ``True``.
+
+    Shape:
+        Input: :math:`(*, H_{in})`. Output: :math:`(*, H_{out})`.
+
+    Example::
+
+        >>> DropConnectLinear(20, 30, p=0.5)(torch.randn(128, 20)).shape
+        torch.Size([128, 30])
+
+    Reference: Wan et al. (2013).
+    """
+
+    is_dropout = True
+    mask_shared_across_batch = True
+
+    def __init__(self, in_features, out_features, p=0.5, bias=True):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.p = check_rate(p)
+        self.weight = nn.Parameter(torch.empty(out_features, in_features))
+        self.bias = nn.Parameter(torch.empty(out_features)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        # The same initialisation, in the same order of random draws, as torch.nn.Linear.
+        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.weight.shape[1]
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            nn.init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x, *, generator=None):
+        return dropconnect_linear(x, self.weight, self.bias, self.p, self.training, generator=generator)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, p={self.p}, bias={self.bias is not None}"

@@ -1,0 +1,113 @@
+"""Inverted dropout in PyTorch: the plain function and its module.
+
+Reference: Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov (2014), "Dropout: A Simple Way to Prevent
+Neural Networks from Overfitting", JMLR 15. PyTorch's ``torch.nn.Dropout`` computes the same thing; this module
+exists so that the course can show every step and test it against PyTorch bit for bit.
+"""
+
+import torch
+from torch import nn
+
+from dropout_lib._checks import check_rate
+
+
+def keep_mask(shape, p, *, like, generator=None):
+    r"""Draw a keep mask :math:`m_i \sim \mathrm{Bernoulli}(1-p)` of the given shape.
+
+    The mask has the dtype and device of ``like`` (ones for kept elements, zeros for dropped ones), the form in
+    which PyTorch itself multiplies it into the input.
+
+    Args:
+        shape: shape of the mask (it broadcasts against the input).
+        p: probability of dropping an element.
+        like: a tensor whose dtype and device the mask takes.
+        generator: a ``torch.Generator``; the global generator when ``None``.
+    """
+    return torch.empty(shape, dtype=like.dtype, device=like.device).bernoulli_(1.0 - p, generator=generator)
+
+
+def apply_keep_mask(x, mask, p):
+    r"""Return :math:`x \odot m / (1-p)` computed as PyTorch does, ``x * (m / (1 - p))``, so results agree to the last bit.
+
+    ``p == 1`` gives zeros (every element is dropped; there is nothing to rescale).
+    """
+    if p == 1.0:
+        return x * torch.zeros((), dtype=x.dtype, device=x.device)
+    noise = mask.to(dtype=x.dtype, device=x.device) / (1.0 - p)
+    return x * noise
+
+
+def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None):
+    r"""Inverted dropout.
+
+    .. math::
+        y = \frac{x \odot m}{1 - p}, \qquad m_i \sim \mathrm{Bernoulli}(1 - p)
+
+    so that :math:`\mathbb{E}[y] = x` and the network runs unchanged at inference, where :math:`y = x`.
+
+    Args:
+        x: input tensor of any shape.
+        p: probability of an element to be zeroed. Default: 0.5.
+        training: apply dropout if ``True``; return ``x`` unchanged otherwise. Default: ``True``.
+        inplace: write the result into ``x``. Default: ``False``.
+        mask: a keep mask (0/1 or bool) broadcastable to ``x``; drawn afresh when ``None``. Passing it makes the
+            call deterministic, for tests and for the backward pass of explicit implementations.
+        generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
+
+    Shape:
+        Input: :math:`(*)`. Output: :math:`(*)`, the same shape.
+
+    Example::
+
+        >>> x = torch.ones(2, 4)
+        >>> dropout(x, p=0.5, mask=torch.tensor([[1, 0, 1, 0], [0, 0, 1, 1]]))
+        tensor([[2., 0., 2., 0.],
+                [0., 0., 2., 2.]])
+    """
+    p = check_rate(p)
+    if not training or p == 0.0:
+        return x
+    if mask is None:
+        mask = keep_mask(x.shape, p, like=x, generator=generator)
+    y = apply_keep_mask(x, mask, p)
+    if inplace:
+        return x.copy_(y)
+    return y
+
+
+class Dropout(nn.Module):
+    r"""Inverted dropout: during training, zero each element with probability ``p`` and scale the survivors by
+    :math:`1/(1-p)`; in evaluation mode, the identity.
+
+    .. math::
+        y = \frac{x \odot m}{1 - p}, \qquad m_i \sim \mathrm{Bernoulli}(1 - p)
+
+    Args:
+        p: probability of an element to be zeroed. Default: 0.5.
+        inplace: do the operation in place. Default: ``False``.
+
+    Shape:
+        Input: :math:`(*)`. Output: :math:`(*)`, the same shape.
+
+    Example::
+
+        >>> layer = Dropout(p=0.2)
+        >>> layer(torch.randn(20, 16)).shape
+        torch.Size([20, 16])
+
+    Reference: Srivastava et al. (2014), JMLR 15, 1929–1958.
+    """
+
+    is_dropout = True
+    mask_shared_across_batch = False
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        self.p = check_rate(p)
+        self.inplace = inplace
+
+    def forward(self, x, *, generator=None):
+        return dropout(x, self.p, self.training, self.inplace, generator=generator)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"

@@ -1,0 +1,144 @@
+"""Dropout for recurrent networks: one mask per sequence, shared across time.
+
+References: Gal & Ghahramani (2016), "A Theoretically Grounded Application of Dropout in Recurrent Neural
+Networks", NeurIPS (variational dropout: the same mask at every time step); Merity, Keskar & Socher (2018),
+"Regularizing and Optimizing LSTM Language Models", ICLR (AWD-LSTM: ``LockedDropout`` between layers and
+``WeightDrop``, DropConnect on the hidden-to-hidden weights). A fresh mask at every step, as ``nn.LSTM(dropout=)``
+draws between layers, injects noise that the recurrence amplifies; a mask fixed over time does not.
+"""
+
+import torch
+from torch import nn
+from torch.func import functional_call
+
+from dropout_lib._checks import check_ndim, check_rate
+from dropout_lib.dropout import apply_keep_mask, keep_mask
+
+
+def locked_mask_shape(x, batch_first=False):
+    """The mask shape ``(1, N, H)``, or ``(N, 1, H)`` when ``batch_first``: one mask per (sequence, feature)."""
+    return (x.shape[0], 1, x.shape[2]) if batch_first else (1, x.shape[1], x.shape[2])
+
+
+def locked_dropout(x, p=0.5, training=True, batch_first=False, *, mask=None, generator=None):
+    r"""Locked (variational) dropout: the same keep mask at every time step of a sequence.
+
+    .. math::
+        y_{t,n,h} = \frac{x_{t,n,h}\, m_{n,h}}{1-p}, \qquad m_{n,h} \sim \mathrm{Bernoulli}(1-p)
+
+    Args:
+        x: a sequence batch, :math:`(T, N, H)`, or :math:`(N, T, H)` when ``batch_first``.
+        p: probability of a (sequence, feature) to be zeroed. Default: 0.5.
+        training: apply dropout if ``True``; identity otherwise. Default: ``True``.
+        batch_first: the input is :math:`(N, T, H)`. Default: ``False`` (PyTorch's RNN layout).
+        mask: a keep mask of shape ``locked_mask_shape(x, batch_first)``; drawn afresh when ``None``.
+        generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
+
+    Shape:
+        Input: :math:`(T, N, H)` or :math:`(N, T, H)`. Output: the same shape.
+
+    Example::
+
+        >>> y = locked_dropout(torch.ones(5, 2, 3), p=0.5)
+        >>> bool((y == y[0]).all())    # every time step has the same mask
+        True
+    """
+    p = check_rate(p)
+    check_ndim(x, 3, "locked_dropout (N, T, H)" if batch_first else "locked_dropout (T, N, H)")
+    if not training or p == 0.0:
+        return x
+    if mask is None:
+        mask = keep_mask(locked_mask_shape(x, batch_first), p, like=x, generator=generator)
+    return apply_keep_mask(x, mask, p)
+
+
+class LockedDropout(nn.Module):
+    r"""Locked (variational) dropout between recurrent layers: one mask per (sequence, feature), the same at every
+    time step, inverted scaling; the identity in evaluation mode.
+
+    Args:
+        p: probability of a (sequence, feature) to be zeroed. Default: 0.5.
+        batch_first: inputs are :math:`(N, T, H)` instead of :math:`(T, N, H)`. Default: ``False``.
+
+    Shape:
+        Input: :math:`(T, N, H)` or :math:`(N, T, H)`. Output: the same shape.
+
+    Example::
+
+        >>> LockedDropout(p=0.3)(torch.randn(35, 8, 64)).shape
+        torch.Size([35, 8, 64])
+
+    Reference: Gal & Ghahramani (2016); Merity et al. (2018).
+    """
+
+    is_dropout = True
+    mask_shared_across_batch = False
+
+    def __init__(self, p=0.5, batch_first=False):
+        super().__init__()
+        self.p = check_rate(p)
+        self.batch_first = batch_first
+
+    def forward(self, x, *, generator=None):
+        return locked_dropout(x, self.p, self.training, self.batch_first, generator=generator)
+
+    def extra_repr(self):
+        return f"p={self.p}, batch_first={self.batch_first}"
+
+
+class WeightDrop(nn.Module):
+    r"""DropConnect on a recurrent module's weights (AWD-LSTM's weight drop).
+
+    At every forward call in training, each named weight :math:`W` is replaced by :math:`M \odot W / (1-p)` with a
+    fresh Bernoulli(1-p) mask :math:`M`, used at every time step of that call; the stored parameter itself is never
+    changed and receives the gradient. In evaluation mode the raw weights are used.
+
+    Args:
+        module: the wrapped module, e.g. ``nn.LSTM``, ``nn.GRU`` or ``nn.RNN``.
+        weight_names: names of the parameters to drop. Default: ``("weight_hh_l0",)``, the hidden-to-hidden
+            weights of the first layer.
+        p: probability of a weight to be dropped. Default: 0.5.
+
+    Shape:
+        Those of the wrapped module.
+
+    Example::
+
+        >>> rnn = WeightDrop(nn.LSTM(10, 20), p=0.5)
+        >>> out, (h, c) = rnn(torch.randn(7, 3, 10))
+        >>> out.shape
+        torch.Size([7, 3, 20])
+
+    Reference: Merity et al. (2018); Wan et al. (2013).
+    """
+
+    is_dropout = True
+    mask_shared_across_batch = True
+
+    def __init__(self, module, weight_names=("weight_hh_l0",), p=0.5):
+        super().__init__()
+        self.p = check_rate(p)
+        self.module = module
+        self.weight_names = tuple([weight_names] if isinstance(weight_names, str) else weight_names)
+        params = dict(module.named_parameters())
+        for name in self.weight_names:
+            if name not in params:
+                raise ValueError(f"{type(module).__name__} has no parameter named {name!r}")
+
+    def dropped_weights(self, masks=None, generator=None):
+        """The dropped, rescaled weights for one forward call, by name (``masks`` fixes them, for tests)."""
+        params = dict(self.module.named_parameters())
+        dropped = {}
+        for name in self.weight_names:
+            w = params[name]
+            mask = masks[name] if masks is not None else keep_mask(w.shape, self.p, like=w, generator=generator)
+            dropped[name] = apply_keep_mask(w, mask, self.p)
+        return dropped
+
+    def forward(self, *args, masks=None, generator=None, **kwargs):
+        if not self.training or self.p == 0.0:
+            return self.module(*args, **kwargs)
+        return functional_call(self.module, self.dropped_weights(masks, generator), args, kwargs)
+
+    def extra_repr(self):
+        return f"weight_names={self.weight_names}, p={self.p}"

@@ -1,0 +1,91 @@
+"""Scheduled dropout: a drop rate that changes over training.
+
+References: Morerio, Cavazza, Volpi, Vidal & Murino (2017), "Curriculum Dropout", ICCV (the keep probability
+decays from 1 towards a floor, :math:`\theta + (1-\theta)e^{-\gamma t}`); a linear ramp is the common
+alternative (e.g. ScheduledDropPath in NASNet, Zoph et al. 2018).
+"""
+
+import math
+
+from torch import nn
+
+from dropout_lib._checks import check_rate
+from dropout_lib.dropout import dropout
+
+
+def linear_ramp(step, total_steps, start_p=0.0, end_p=0.5):
+    r"""A rate moving linearly from ``start_p`` at step 0 to ``end_p`` at ``total_steps``, constant afterwards.
+
+    Example::
+
+        >>> [linear_ramp(s, 4, 0.0, 0.4) for s in (0, 2, 4, 9)]
+        [0.0, 0.2, 0.4, 0.4]
+    """
+    start_p, end_p = check_rate(start_p, "start_p"), check_rate(end_p, "end_p")
+    if total_steps <= 0:
+        raise ValueError(f"total_steps must be positive, but got {total_steps}")
+    if step < 0:
+        raise ValueError(f"step must be non-negative, but got {step}")
+    return start_p + (end_p - start_p) * min(step, total_steps) / total_steps
+
+
+def curriculum_rate(step, gamma=1e-3, final_keep=0.5):
+    r"""The drop rate of curriculum dropout (Morerio et al., 2017) at training step ``step``.
+
+    .. math::
+        1 - \bigl((1-\theta)e^{-\gamma t} + \theta\bigr) = (1-\theta)\bigl(1 - e^{-\gamma t}\bigr)
+
+    where :math:`\theta` is the final keep probability. It starts at 0 and rises towards :math:`1-\theta`.
+    The paper uses :math:`\gamma = 10^{-3}` and :math:`\theta` 0.9 (inputs), 0.75 (conv) or 0.5 (dense).
+
+    Example::
+
+        >>> round(curriculum_rate(1000, gamma=1e-3, final_keep=0.5), 4)
+        0.3161
+    """
+    theta = check_rate(final_keep, "final_keep")
+    if gamma < 0:
+        raise ValueError(f"gamma must be non-negative, but got {gamma}")
+    if step < 0:
+        raise ValueError(f"step must be non-negative, but got {step}")
+    return (1.0 - theta) * (1.0 - math.exp(-gamma * step))
+
+
+class ScheduledDropout(nn.Module):
+    r"""Inverted dropout whose rate follows a schedule ``schedule(step) -> p``; call :meth:`step` once per training
+    step (or epoch, as the schedule is meant).
+
+    Args:
+        schedule: a function from a non-negative step count to a rate in [0, 1], e.g.
+            ``functools.partial(curriculum_rate, gamma=1e-3, final_keep=0.5)``.
+
+    Shape:
+        Input: :math:`(*)`. Output: the same shape.
+
+    Example::
+
+        >>> from functools import partial
+        >>> layer = ScheduledDropout(partial(linear_ramp, total_steps=10, end_p=0.5))
+        >>> layer.p, (layer.step(), layer.step(), layer.p)[-1]
+        (0.0, 0.1)
+    """
+
+    is_dropout = True
+    mask_shared_across_batch = False
+
+    def __init__(self, schedule):
+        super().__init__()
+        self.schedule = schedule
+        self.steps_taken = 0
+        self.p = check_rate(schedule(0))
+
+    def step(self):
+        """Advance the schedule by one step and update :attr:`p`."""
+        self.steps_taken += 1
+        self.p = check_rate(self.schedule(self.steps_taken))
+
+    def forward(self, x, *, generator=None):
+        return dropout(x, self.p, self.training, generator=generator)
+
+    def extra_repr(self):
+        return f"p={self.p}, steps_taken={self.steps_taken}"
