@@ -77,5 +77,5 @@ def load_co2():
 
     frame = sm.datasets.co2.load_pandas().data.interpolate(method="linear")
     index = frame.index
-    years = index.year + (index.dayofyear - 1) / np.where(index.is_leap_year, 366.0, 365.0)
+    years = index.year + (index.day_of_year - 1) / np.where(index.is_leap_year, 366.0, 365.0)
     return np.asarray(years, dtype=np.float64), frame["co2"].to_numpy(dtype=np.float64)

@@ -1,4 +1,4 @@
-"""Dropout as an ensemble: exact enumeration of every thinned network of a one-hidden-layer net.
+r"""Dropout as an ensemble: exact enumeration of every thinned network of a one-hidden-layer net.
 
 The network: :math:`h = \mathrm{relu}(xW_1 + b_1)`; a member of the ensemble keeps the hidden units of a mask
 :math:`m \in \{0,1\}^H` (the original, unscaled form: :math:`h \odot m`); its output is

@@ -1,4 +1,4 @@
-"""Gaussian (multiplicative) dropout: multiply by noise with mean 1 instead of a scaled Bernoulli mask.
+r"""Gaussian (multiplicative) dropout: multiply by noise with mean 1 instead of a scaled Bernoulli mask.
 
 Reference: Srivastava et al. (2014), section 10: noise :math:`r \sim \mathcal{N}(1, \sigma^2)` with the variance of
 the inverted Bernoulli mask, :math:`\sigma^2 = p/(1-p)` for drop probability p. Keras's ``GaussianDropout(rate)``

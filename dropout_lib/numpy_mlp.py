@@ -125,7 +125,7 @@ class MLP:
 
     def parameters(self):
         """(layer, name) pairs of every parameter, in order."""
-        return [(layer, name) for layer in self.layers for name in layer.params]
+        return [(layer, name) for layer in self.layers for name in getattr(layer, "params", {})]
 
     def sgd_step(self, lr):
         for layer, name in self.parameters():

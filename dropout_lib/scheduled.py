@@ -1,4 +1,4 @@
-"""Scheduled dropout: a drop rate that changes over training.
+r"""Scheduled dropout: a drop rate that changes over training.
 
 References: Morerio, Cavazza, Volpi, Vidal & Murino (2017), "Curriculum Dropout", ICCV (the keep probability
 decays from 1 towards a floor, :math:`\theta + (1-\theta)e^{-\gamma t}`); a linear ramp is the common
