@@ -1,0 +1,98 @@
+# Probes of e01_inverted_dropout: they run beside the submission and only observe (numpy, torch, math only).
+import warnings
+
+import numpy as np
+
+
+def need(ns, name):
+    if name not in ns:
+        raise NameError(f"{name} is not defined: did its cell run without errors?")
+    return ns[name]
+
+
+def inputs(n, seed, dtype=np.float64):
+    return (np.random.default_rng(seed).uniform(0.5, 2.0, n) * np.where(np.arange(n) % 2, 1, -1)).astype(dtype)
+
+
+def probe_test_forward(ns):
+    Dropout = need(ns, "Dropout")
+    out = {}
+    for p in (0.3, 0.5):
+        x = inputs(2000, 1)
+        x_before = x.copy()
+        layer = Dropout(p, rng=np.random.default_rng(7))
+        out[f"p{p}"] = {"x": x, "y1": np.asarray(layer.forward(x)), "y2": np.asarray(layer.forward(x)),
+                        "x_after": x, "x_before": x_before}
+    x32 = inputs(12, 2, np.float32).reshape(3, 4)
+    y32 = np.asarray(Dropout(0.5, rng=np.random.default_rng(0)).forward(x32))
+    out["dtype"], out["shape"] = str(y32.dtype), list(y32.shape)
+    same_a = np.asarray(Dropout(0.5, rng=np.random.default_rng(3)).forward(inputs(500, 3)))
+    same_b = np.asarray(Dropout(0.5, rng=np.random.default_rng(3)).forward(inputs(500, 3)))
+    out["same_rng"] = [same_a, same_b]
+    return out
+
+
+def probe_test_drop_fraction(ns):
+    Dropout = need(ns, "Dropout")
+    return {f"p{p}": np.asarray(Dropout(p, rng=np.random.default_rng(11)).forward(np.ones(200_000)))
+            for p in (0.2, 0.5, 0.8)}
+
+
+def probe_test_backward(ns):
+    Dropout = need(ns, "Dropout")
+    layer = Dropout(0.4, rng=np.random.default_rng(5))
+    x = inputs(3000, 4)
+    g = inputs(3000, 6)
+    y1 = np.asarray(layer.forward(x))
+    g1 = np.asarray(layer.backward(g))
+    g1_again = np.asarray(layer.backward(g))
+    y2 = np.asarray(layer.forward(x))
+    g2 = np.asarray(layer.backward(g))
+    return {"x": x, "g": g, "y1": y1, "g1": g1, "g1_again": g1_again, "y2": y2, "g2": g2}
+
+
+def probe_test_eval_mode(ns):
+    Dropout = need(ns, "Dropout")
+    layer = Dropout(0.5, rng=np.random.default_rng(0))
+    trained_flag = layer.training
+    layer.training = False
+    x = inputs(1000, 8)
+    return {"training_after_init": trained_flag, "x": x, "y": np.asarray(layer.forward(x)),
+            "g": np.asarray(layer.backward(x))}
+
+
+def probe_test_edge_cases(ns):
+    Dropout = need(ns, "Dropout")
+    out = {}
+    x = inputs(1000, 9)
+    out["p0"] = np.asarray(Dropout(0.0, rng=np.random.default_rng(0)).forward(x))
+    out["x"] = x
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        layer = Dropout(1.0, rng=np.random.default_rng(0))
+        out["p1"] = np.asarray(layer.forward(x))
+        out["p1_grad"] = np.asarray(layer.backward(x))
+    out["p1_warnings"] = [str(w.message) for w in caught]
+    errors = {}
+    for bad in (-0.1, 1.5):
+        try:
+            Dropout(bad)
+            errors[str(bad)] = "no error"
+        except ValueError:
+            errors[str(bad)] = "ValueError"
+        except Exception as err:
+            errors[str(bad)] = type(err).__name__
+    out["errors"] = errors
+    layer = Dropout(0.25)
+    out["attributes"] = {"p": float(layer.p), "has_rng": isinstance(layer.rng, np.random.Generator)}
+    return out
+
+
+def probe_test_standard_dropout(ns):
+    standard_dropout = need(ns, "standard_dropout")
+    x = inputs(200_000, 12)
+    x_before = x.copy()
+    train = np.asarray(standard_dropout(x, 0.3, True, rng=np.random.default_rng(1)))
+    infer = np.asarray(standard_dropout(x, 0.3, False))
+    default_rng = np.asarray(standard_dropout(x[:100], 0.3, True))
+    return {"x": x, "train": train, "infer": infer, "x_after": x, "x_before": x_before, "default_rng": default_rng}

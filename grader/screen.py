@@ -1,0 +1,123 @@
+"""A static screen of a submission's code, run by the judge before anything of it is executed.
+
+It refuses the constructs that could reach around the sandbox or borrow the layer being graded: imports other
+than numpy, torch and math; the escape hatches of Python's introspection; private and dunder attributes; any name
+mentioning dropout or drop path that the submission did not define itself (PyTorch's own layers, the reference
+library); and assignments to attributes of imported modules. An honest implementation of any exercise needs none
+of these.
+"""
+
+import ast
+import re
+
+ALLOWED_MODULES = {"numpy", "torch", "math"}
+FORBIDDEN_NAMES = {
+    "eval", "exec", "compile", "__import__", "getattr", "setattr", "delattr", "globals", "locals", "vars", "open",
+    "input", "breakpoint", "exit", "quit", "help", "memoryview", "__builtins__", "__loader__", "__spec__",
+}
+# Attributes that read or write files, reach compiled internals or walk frames.
+FORBIDDEN_ATTRIBUTES = {
+    "load", "loadtxt", "genfromtxt", "fromfile", "from_file", "memmap", "save", "savez", "savetxt", "tofile",
+    "hub", "ops", "jit", "library", "classes", "cpp_extension", "system", "popen", "utils",
+    "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "gi_frame", "cr_frame", "ag_frame", "tb_frame",
+    "tb_next", "co_code", "func_globals",
+}
+ALLOWED_DUNDER_ATTRIBUTES = {"__init__", "__call__", "__name__", "__len__", "__repr__"}
+BORROWED = re.compile(r"dropout|drop_path|droppath|stochastic_depth", re.IGNORECASE)
+
+
+class ScreenError(Exception):
+    """A construct the screen refuses; the message names it and its line."""
+
+
+def defined_names(tree):
+    """Names the code defines itself (functions, classes, assigned variables, arguments)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+    return names
+
+
+def _root_name(node):
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def screen(source, own_names=(), allowed_names=()):
+    """Raise :class:`ScreenError` for the first refused construct in ``source``; return the module aliases it imports.
+
+    Args:
+        source: the code of one cell.
+        own_names: names defined anywhere in the submission (they may mention dropout: they are the student's).
+        allowed_names: names this assignment allows although they match the screen (for example ``Dropout`` when the
+            exercise is about using dropout layers rather than implementing them).
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        raise ScreenError(f"line {err.lineno}: syntax error: {err.msg}") from None
+    own = set(own_names) | defined_names(tree)
+    allowed = set(allowed_names)
+    modules = set()
+
+    def refuse(node, what):
+        raise ScreenError(f"line {getattr(node, 'lineno', '?')}: {what}")
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            targets = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for target in targets:
+                if target.split(".")[0] not in ALLOWED_MODULES or (isinstance(node, ast.ImportFrom) and node.level):
+                    refuse(node, f"import of {target!r} is not allowed (only numpy, torch and math)")
+                if BORROWED.search(target) or any(part.startswith("_") for part in target.split(".")):
+                    refuse(node, f"import of {target!r} is not allowed")
+            for alias in node.names:
+                if alias.name == "*":
+                    refuse(node, "'import *' is not allowed")
+                if BORROWED.search(alias.name) and alias.name not in allowed:
+                    refuse(node, f"importing {alias.name!r} would use a library's dropout instead of yours")
+                modules.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.Name):
+            if node.id in FORBIDDEN_NAMES:
+                refuse(node, f"{node.id!r} is not allowed in a submission")
+            if BORROWED.search(node.id) and node.id not in own and node.id not in allowed:
+                refuse(node, f"{node.id!r} is not yours: implement the layer instead of borrowing one")
+        elif isinstance(node, ast.Attribute):
+            attr = node.attr
+            base_is_self = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+            if attr.startswith("__") and attr.endswith("__"):
+                if attr not in ALLOWED_DUNDER_ATTRIBUTES:
+                    refuse(node, f"the attribute {attr!r} is not allowed")
+            elif attr.startswith("_") and not base_is_self and attr not in allowed:
+                refuse(node, f"the private attribute {attr!r} is not allowed")
+            if attr in FORBIDDEN_ATTRIBUTES:
+                refuse(node, f"the attribute {attr!r} is not allowed in a submission")
+            if BORROWED.search(attr) and attr not in own and attr not in allowed:
+                refuse(node, f"{attr!r} is a library's dropout: implement the layer instead of calling it")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and BORROWED.search(node.value):
+            # a string naming a library layer could be resolved at run time; plain prose in strings is fine
+            if re.search(r"(?i)\b(f|functional|nn|torch|aten)\.\w*dropout", node.value):
+                refuse(node, "a string naming a library's dropout is not allowed")
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        elif isinstance(node, ast.Delete):
+            targets = node.targets
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, (ast.Attribute, ast.Subscript)):
+                    root = _root_name(sub)
+                    if root is not None and (root not in own or root in modules):
+                        refuse(node, f"changing an attribute of {root!r}, which the submission did not create, is not allowed")
+    return modules

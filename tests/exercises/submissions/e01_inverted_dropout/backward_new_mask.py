@@ -1,0 +1,29 @@
+"""The backward pass draws a new mask instead of reusing the forward's."""
+
+CELLS = {
+    "dropout_class": '''
+class Dropout:
+    def __init__(self, p=0.5, rng=None):
+        if not 0 <= p <= 1:
+            raise ValueError("p")
+        self.p, self.rng, self.training = p, (np.random.default_rng() if rng is None else rng), True
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        mask = self.rng.random(x.shape) >= self.p
+        return np.zeros_like(x) if self.p == 1 else x * mask / (1 - self.p)
+
+    def backward(self, g):
+        if not self.training:
+            return g
+        mask = self.rng.random(g.shape) >= self.p
+        return np.zeros_like(g) if self.p == 1 else g * mask / (1 - self.p)
+''',
+    "standard_dropout": '''def standard_dropout(x, p, training, rng=None):
+    rng = np.random.default_rng() if rng is None else rng
+    return x * (rng.random(x.shape) >= p) if training else x * (1 - p)
+''',
+}
+FAILS = {"test_backward"}
+KEEPS = {"test_forward", "test_drop_fraction"}
