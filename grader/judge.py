@@ -29,6 +29,11 @@ def parts_of(assignment):
     return [line.split("(")[0][len("def probe_"):] for line in source.splitlines() if line.startswith("def probe_")]
 
 
+def probes_source(assignment):
+    """The source the sandbox runs: the shared probe helpers, then the assignment's probes."""
+    return (CHECKS / "probe_common.py").read_text() + "\n" + (CHECKS / assignment / "probes.py").read_text()
+
+
 def _verdicts(assignment):
     return importlib.import_module(f"grader.checks.{assignment}.verdicts")
 
@@ -88,7 +93,7 @@ def judge(assignment, cells, parts=None, timeout=120):
     parts = parts_of(assignment) if parts is None else list(parts)
     runnable, cell_errors = screen_cells(assignment, cells)
     try:
-        result = run_in_sandbox(runnable, (CHECKS / assignment / "probes.py").read_text(), parts, timeout=timeout,
+        result = run_in_sandbox(runnable, probes_source(assignment), parts, timeout=timeout,
                                 remove_library_dropout=getattr(verdicts, "REMOVE_LIBRARY_DROPOUT", True))
     except SandboxError as err:
         return {part: (False, str(err)) for part in parts}, cell_errors
@@ -107,7 +112,7 @@ def check(assignment, part, namespace):
     """Run one part's probe and verdict in THIS process against ``namespace``: a convenience for the instructor's
     notebook (it shows the hidden tests passing), never how a submission is graded."""
     probes = {"__name__": "probes"}
-    exec(compile((CHECKS / assignment / "probes.py").read_text(), "<probes>", "exec"), probes)
+    exec(compile(probes_source(assignment), "<probes>", "exec"), probes)
     observations = plain(probes[f"probe_{part}"](namespace))
     passed, message = _verdict(_verdicts(assignment), part, observations)
     assert passed, message

@@ -1,13 +1,4 @@
-# Probes of e01_inverted_dropout: they run beside the submission and only observe (numpy, torch, math only).
-import warnings
-
-import numpy as np
-
-
-def need(ns, name):
-    if name not in ns:
-        raise NameError(f"{name} is not defined: did its cell run without errors?")
-    return ns[name]
+# Probes of e01_inverted_dropout (the shared helpers of probe_common.py come first).
 
 
 def inputs(n, seed, dtype=np.float64):

@@ -4,13 +4,7 @@ import math
 
 import numpy as np
 
-Z = 6.0  # standard errors allowed in statistical checks
-
-
-def assert_fraction(observed, expected, n, what):
-    se = math.sqrt(expected * (1 - expected) / n)
-    assert abs(observed - expected) <= Z * se, (
-        f"{what} is {observed:.4f}, but should be close to {expected:.4f} (allowed ±{Z * se:.4f})")
+from grader.checks.verdict_common import Z, assert_fraction
 
 
 def check_inverted(x, y, p, what):

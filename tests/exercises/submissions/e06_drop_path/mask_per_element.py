@@ -1,0 +1,17 @@
+"""Drops single elements instead of whole samples."""
+
+CELLS = {
+    "drop_path": '''
+def drop_path(x, p=0.0, training=False, scale_by_keep=True):
+    if not training or p == 0:
+        return x
+    mask = (torch.rand(x.shape) >= p).to(x.dtype)
+    return x * mask / (1 - p) if scale_by_keep else x * mask
+''',
+    "drop_path_rates": '''
+def drop_path_rates(depth, max_rate):
+    return [0.0] if depth == 1 else [max_rate * i / (depth - 1) for i in range(depth)]
+''',
+}
+FAILS = {"test_per_sample"}
+KEEPS = {"test_rates"}
