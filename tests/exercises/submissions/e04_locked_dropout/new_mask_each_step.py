@@ -1,0 +1,15 @@
+"""A fresh mask at every time step: ordinary dropout, not locked."""
+
+CELLS = {"locked_dropout": '''
+class LockedDropout(nn.Module):
+    def __init__(self, p=0.5, batch_first=False):
+        super().__init__()
+        self.p, self.batch_first = p, batch_first
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        return x * (torch.rand(x.shape) >= self.p).to(x.dtype) / (1 - self.p)
+'''}
+FAILS = {"test_same_mask_over_time"}
+KEEPS = {"test_drop_fraction"}
