@@ -6,14 +6,44 @@ shared by the whole batch, kept weights scaled by 1/(1-p), and the plain layer a
 approximate inference by sampling from a Gaussian moment-matched to the pre-activation.)
 """
 
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from dropout_lib._checks import check_rate
-from dropout_lib.dropout import apply_keep_mask, keep_mask
+from dropout_lib._shapes import broadcasts_to
+from dropout_lib.dropout import dropout
+
+
+def dropconnect_weight(weight, p=0.5, training=True, *, mask=None, generator=None):
+    r"""The weight with DropConnect applied: :math:`M \odot W / (1-p)`, :math:`M_{ij} \sim \mathrm{Bernoulli}(1-p)`.
+
+    One mask for the whole weight, drawn afresh at every call unless ``mask`` is given. This is inverted dropout
+    applied to the weight rather than to the activations; :class:`~dropout_lib.recurrent.WeightDrop` uses it too.
+
+    Args:
+        weight: a weight tensor of any shape.
+        p: probability of a weight to be dropped. Default: 0.5.
+        training: drop weights if ``True``; return ``weight`` itself otherwise. Default: ``True``.
+        mask: a keep mask (bool or 0/1) broadcastable to ``weight``; drawn afresh when ``None``.
+        generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
+
+    Example::
+
+        >>> dropconnect_weight(torch.ones(2, 2), p=0.5, mask=torch.tensor([[1, 0], [0, 1]]))
+        tensor([[2., 0.],
+                [0., 2.]])
+    """
+    p = check_rate(p)
+    if not training or p == 0.0:
+        return weight
+    if mask is None:
+        mask = torch.empty(weight.shape, dtype=weight.dtype, device=weight.device).bernoulli_(1.0 - p,
+                                                                                              generator=generator)
+    elif not broadcasts_to(mask.shape, weight.shape):
+        raise ValueError(f"the mask of shape {tuple(mask.shape)} does not broadcast to the weight's shape "
+                         f"{tuple(weight.shape)}")
+    return dropout(weight, p, training=True, mask=mask)
 
 
 def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None, generator=None):
@@ -22,7 +52,9 @@ def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None,
     .. math::
         y = x \left(\frac{M \odot W}{1-p}\right)^{\top} + b, \qquad M_{ij} \sim \mathrm{Bernoulli}(1-p)
 
-    one mask :math:`M` per call, shared by every row of the batch; the bias is never dropped.
+    one mask :math:`M` per call, shared by every row of the batch; the bias is never dropped. With
+    ``training=False`` (or ``p=0``) this is the plain layer :math:`y = xW^\top + b`, the mean of the training
+    output over masks.
 
     Args:
         x: input of shape :math:`(*, H_{in})`.
@@ -30,7 +62,7 @@ def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None,
         bias: bias of shape :math:`(H_{out})` or ``None``.
         p: probability of a weight to be dropped. Default: 0.5.
         training: drop weights if ``True``; the plain linear layer otherwise. Default: ``True``.
-        mask: a keep mask shaped like ``weight``; drawn afresh when ``None``.
+        mask: a keep mask broadcastable to ``weight``'s shape; drawn afresh when ``None``.
         generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
 
     Shape:
@@ -42,24 +74,27 @@ def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None,
         >>> dropconnect_linear(torch.ones(1, 3), w, p=0.5, mask=torch.tensor([[1, 1, 0], [0, 0, 0]]))
         tensor([[4., 0.]])
     """
-    p = check_rate(p)
     if weight.ndim != 2:
         raise ValueError(f"dropconnect_linear expects a 2-D weight (out, in), but got shape {tuple(weight.shape)}")
     if x.ndim < 1 or x.shape[-1] != weight.shape[1]:
         raise ValueError(
             f"dropconnect_linear expects an input of shape (*, {weight.shape[1]}), but got shape {tuple(x.shape)}"
         )
-    if training and p > 0.0:
-        if mask is None:
-            mask = keep_mask(weight.shape, p, like=weight, generator=generator)
-        weight = apply_keep_mask(weight, mask, p)
+    weight = dropconnect_weight(weight, p, training, mask=mask, generator=generator)
     return F.linear(x, weight, bias)
 
 
 class DropConnectLinear(nn.Module):
-    r"""A linear layer with DropConnect on its weight: in training one Bernoulli(1-p) mask over the weight per
-    forward call, shared by the batch, kept weights scaled by :math:`1/(1-p)`; in evaluation the plain layer
-    :math:`y = xW^\top + b`. Parameters are initialised exactly as ``torch.nn.Linear``'s.
+    r"""A linear layer with DropConnect on its weight.
+
+    In training, one Bernoulli(1-p) keep mask :math:`M` over the weight per forward call, shared by the whole
+    batch, kept weights scaled by :math:`1/(1-p)`, the bias never dropped:
+
+    .. math::
+        y = x \left(\frac{M \odot W}{1-p}\right)^{\top} + b
+
+    In evaluation mode the plain layer :math:`y = xW^\top + b`. Parameters are initialised exactly as
+    ``torch.nn.Linear``'s, with the same random draws: under the same seed both layers start equal.
 
     Args:
         in_features: size of each input sample.
@@ -70,36 +105,37 @@ class DropConnectLinear(nn.Module):
     Shape:
         Input: :math:`(*, H_{in})`. Output: :math:`(*, H_{out})`.
 
+    Attributes:
+        weight: the learnable weight, :math:`(H_{out}, H_{in})`.
+        bias: the learnable bias, :math:`(H_{out})`, or ``None``.
+
     Example::
 
         >>> DropConnectLinear(20, 30, p=0.5)(torch.randn(128, 20)).shape
         torch.Size([128, 30])
 
-    Reference: Wan et al. (2013).
+    Reference: Wan et al. (2013), ICML.
     """
 
     is_dropout = True
     mask_shared_across_batch = True
 
-    def __init__(self, in_features, out_features, p=0.5, bias=True):
+    def __init__(self, in_features, out_features, p=0.5, bias=True, *, device=None, dtype=None):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
         self.p = check_rate(p)
-        self.weight = nn.Parameter(torch.empty(out_features, in_features))
-        self.bias = nn.Parameter(torch.empty(out_features)) if bias else None
+        self.weight = nn.Parameter(torch.empty(out_features, in_features, device=device, dtype=dtype))
+        self.bias = nn.Parameter(torch.empty(out_features, device=device, dtype=dtype)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self):
-        # The same initialisation, in the same order of random draws, as torch.nn.Linear.
-        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.weight.shape[1]
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            nn.init.uniform_(self.bias, -bound, bound)
+        # nn.Linear's own initialisation code, so that the random draws (and their order) are the same.
+        nn.Linear.reset_parameters(self)
 
     def forward(self, x, *, generator=None):
         return dropconnect_linear(x, self.weight, self.bias, self.p, self.training, generator=generator)
 
     def extra_repr(self):
-        return f"in_features={self.in_features}, out_features={self.out_features}, p={self.p}, bias={self.bias is not None}"
+        return (f"in_features={self.in_features}, out_features={self.out_features}, p={self.p}, "
+                f"bias={self.bias is not None}")

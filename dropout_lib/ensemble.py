@@ -34,11 +34,11 @@ def _softmax(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _hidden(W1, b1, x):
+def _hidden(W1, b1, x, enumerated=True):
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"x must be a 2-D array (N, D), but got shape {x.shape}")
-    if W1.shape[1] > MAX_HIDDEN:
+    if enumerated and W1.shape[1] > MAX_HIDDEN:
         raise ValueError(f"exact enumeration needs H <= {MAX_HIDDEN} hidden units, but W1 has {W1.shape[1]}")
     return np.maximum(x @ W1 + b1, 0.0)
 
@@ -85,7 +85,7 @@ def weight_scaled(W1, b1, W2, b2, x, p):
     r"""The weight-scaling rule: the full network with the hidden units scaled by the keep probability,
     :math:`\mathrm{softmax}((1-p)\,h W_2 + b_2)`. Returns ``(N, K)``."""
     p = check_rate(p)
-    return _softmax((1.0 - p) * _hidden(W1, b1, x) @ W2 + b2)
+    return _softmax((1.0 - p) * _hidden(W1, b1, x, enumerated=False) @ W2 + b2)
 
 
 def mc_ensemble(W1, b1, W2, b2, x, p, n_samples, rng=None):
@@ -96,5 +96,5 @@ def mc_ensemble(W1, b1, W2, b2, x, p, n_samples, rng=None):
         raise ValueError(f"n_samples must be at least 1, but got {n_samples}")
     rng = np.random.default_rng() if rng is None else rng
     masks = (rng.random((n_samples, W1.shape[1])) >= p).astype(np.float64)
-    h = np.maximum(np.asarray(x, dtype=np.float64) @ W1 + b1, 0.0)
+    h = _hidden(W1, b1, x, enumerated=False)
     return _softmax(np.einsum("nh,mh,hk->mnk", h, masks, W2) + b2).mean(axis=0)

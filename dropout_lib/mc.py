@@ -6,6 +6,7 @@ batch norm in training mode (batch statistics, updated running averages), and ``
 off altogether.
 """
 
+import operator
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -14,22 +15,40 @@ from torch import nn
 
 
 def is_dropout_layer(module):
-    """True for PyTorch's dropout modules (``nn.Dropout``, ``nn.Dropout1d/2d/3d``, ``nn.AlphaDropout``,
-    ``nn.FeatureAlphaDropout``) and for every stochastic layer of this library (``is_dropout = True``)."""
-    return isinstance(module, nn.modules.dropout._DropoutNd) or getattr(module, "is_dropout", False)
+    """True for PyTorch's dropout modules (subclasses of ``nn.modules.dropout._DropoutNd``: ``nn.Dropout``,
+    ``nn.Dropout1d/2d/3d``, ``nn.AlphaDropout``, ``nn.FeatureAlphaDropout``) and for every module that declares
+    itself stochastic with the class attribute ``is_dropout = True``, as every layer of this library does.
+
+    The dropout between the layers of ``nn.LSTM``/``nn.GRU``/``nn.RNN`` (their ``dropout`` argument) is part of
+    those modules, not a dropout layer: MC dropout leaves it off.
+
+    Example::
+
+        >>> is_dropout_layer(nn.AlphaDropout(0.1)), is_dropout_layer(nn.BatchNorm1d(3))
+        (True, False)
+    """
+    return isinstance(module, nn.modules.dropout._DropoutNd) or getattr(module, "is_dropout", False) is True
 
 
 def dropout_layers(model):
-    """The dropout layers of ``model``, in the order of ``model.modules()``."""
+    """The dropout layers of ``model`` (itself included), in the order of ``model.modules()``.
+
+    Example::
+
+        >>> len(dropout_layers(nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.1), nn.Dropout2d(0.2))))
+        2
+    """
     return [m for m in model.modules() if is_dropout_layer(m)]
 
 
 @contextmanager
 def mc_dropout(model):
     """Within the block, only the dropout layers of ``model`` are in training mode; every other module (batch
-    norm included) is in evaluation mode. Every module's mode is restored on exit, also after an exception.
+    norm, and the children of a dropout layer such as the LSTM inside a ``WeightDrop``) is in evaluation mode.
+    Every module's mode is restored on exit, also after an exception.
 
-    Raises ``ValueError`` if the model has no dropout layer (MC dropout would silently return zero variance).
+    Raises:
+        ValueError: if the model has no dropout layer (MC dropout would silently return zero variance).
 
     Example::
 
@@ -37,15 +56,18 @@ def mc_dropout(model):
         >>> with mc_dropout(net):
         ...     [m.training for m in net]
         [False, False, True]
+        >>> [m.training for m in net]
+        [True, True, True]
     """
     layers = dropout_layers(model)
     if not layers:
-        raise ValueError("the model has no dropout layer: MC dropout needs at least one")
+        raise ValueError(f"{type(model).__name__} has no dropout layer, so MC dropout would return zero variance; "
+                         "add one (nn.Dropout* or a layer with is_dropout = True)")
     modes = [(m, m.training) for m in model.modules()]
     try:
         model.eval()
         for layer in layers:
-            layer.train()
+            layer.training = True  # this module only, not its children
         yield model
     finally:
         for module, mode in modes:
@@ -53,8 +75,13 @@ def mc_dropout(model):
 
 
 def _check_samples(n_samples):
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
+    try:
+        n = operator.index(n_samples)
+    except TypeError:
+        n = 0
+    if isinstance(n_samples, bool) or n < 1:
         raise ValueError(f"n_samples must be a positive integer, but got {n_samples!r}")
+    return n
 
 
 @torch.no_grad()
@@ -62,11 +89,18 @@ def mc_samples(model, x, n_samples=50, batched=False):
     r"""``n_samples`` stochastic forward passes of ``model`` on ``x``, stacked: shape ``(n_samples, *model(x).shape)``.
 
     With ``batched=True`` the samples come from ONE forward pass on ``x`` repeated ``n_samples`` times along the
-    first (batch) dimension instead of a Python loop. That is valid only when every stochastic layer draws its
-    mask independently per sample; a model with a layer whose mask is shared across the batch (DropConnect,
-    weight drop) raises ``ValueError``. Memory grows ``n_samples``-fold.
+    first dimension, which must be the model's batch dimension, instead of a Python loop. That is valid only when
+    every stochastic layer draws its mask independently per sample; a model with a layer whose mask is shared
+    across the batch (``mask_shared_across_batch = True``: DropConnect, weight drop, targeted dropout) raises
+    ``ValueError``. Memory grows ``n_samples``-fold.
+
+    Example::
+
+        >>> net = nn.Sequential(nn.Linear(4, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+        >>> mc_samples(net, torch.randn(3, 4), n_samples=10, batched=True).shape
+        torch.Size([10, 3, 2])
     """
-    _check_samples(n_samples)
+    n_samples = _check_samples(n_samples)
     with mc_dropout(model):
         if not batched:
             return torch.stack([model(x) for _ in range(n_samples)])
@@ -89,16 +123,30 @@ def mc_predict(model, x, n_samples=50, batched=False):
     over :math:`T` = ``n_samples`` passes with dropout on and everything else in evaluation mode; the population
     variance, dividing by :math:`T` as in Gal & Ghahramani's estimator (add :math:`\tau^{-1}`, the observation
     noise, for the full predictive variance of a regression model). No gradients are recorded and every module's
-    mode is the same after the call as before.
+    mode is the same after the call as before, also if the model raises.
 
     Args:
-        model: a ``torch.nn.Module`` with at least one dropout layer.
+        model: a ``torch.nn.Module`` with at least one dropout layer (see :func:`is_dropout_layer`), returning
+            a tensor.
         x: the input batch.
         n_samples: the number of stochastic passes :math:`T`. Default: 50.
         batched: run the passes as one batched forward (see :func:`mc_samples`). Default: ``False``.
 
     Returns:
         ``(mean, var)``, each shaped like ``model(x)``.
+
+    Raises:
+        ValueError: if the model has no dropout layer, if ``n_samples`` is not a positive integer, or if
+            ``batched`` and a layer shares its mask across the batch.
+
+    Example::
+
+        >>> net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 1))
+        >>> mean, var = mc_predict(net, torch.randn(5, 4), n_samples=20)
+        >>> mean.shape, var.shape, bool((var >= 0).all())
+        (torch.Size([5, 1]), torch.Size([5, 1]), True)
+
+    Reference: Gal & Ghahramani (2016), ICML.
     """
     samples = mc_samples(model, x, n_samples, batched)
     return samples.mean(dim=0), samples.var(dim=0, correction=0)
@@ -114,6 +162,7 @@ class MCClassification(NamedTuple):
 
 
 def _entropy(probs):
+    # 0 log 0 = 0: clamping keeps log finite where a probability underflows to zero.
     return -(probs * torch.log(probs.clamp_min(torch.finfo(probs.dtype).tiny))).sum(dim=-1)
 
 
@@ -126,10 +175,22 @@ def mc_classify(model, x, n_samples=50, batched=False):
         I = \mathbb{H}[\bar p] - \frac1T\sum_t \mathbb{H}[p_t] \ge 0
 
     The mutual information between the prediction and the dropout mask (Houlsby et al., 2011; Gal, 2016) is
-    large where the sampled networks disagree: epistemic uncertainty.
+    large where the sampled networks disagree: epistemic uncertainty. It is zero when every pass gives the same
+    probabilities (negative rounding errors are clamped to zero).
+
+    Args:
+        model, x, n_samples, batched: as in :func:`mc_predict`.
 
     Returns:
-        an :class:`MCClassification`.
+        an :class:`MCClassification` ``(probs, predictive_entropy, expected_entropy, mutual_information)``,
+        shaped ``(N, K)``, ``(N,)``, ``(N,)``, ``(N,)``.
+
+    Example::
+
+        >>> net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, 3))
+        >>> out = mc_classify(net, torch.randn(5, 4), n_samples=20)
+        >>> out.probs.shape, out.mutual_information.shape
+        (torch.Size([5, 3]), torch.Size([5]))
     """
     probs = torch.softmax(mc_samples(model, x, n_samples, batched), dim=-1)
     mean = probs.mean(dim=0)

@@ -7,12 +7,16 @@ Networks", NeurIPS (variational dropout: the same mask at every time step); Meri
 draws between layers, injects noise that the recurrence amplifies; a mask fixed over time does not.
 """
 
+import warnings
+
 import torch
 from torch import nn
 from torch.func import functional_call
 
 from dropout_lib._checks import check_ndim, check_rate
-from dropout_lib.dropout import apply_keep_mask, keep_mask
+from dropout_lib._shapes import broadcasts_to
+from dropout_lib.dropconnect import dropconnect_weight
+from dropout_lib.dropout import dropout
 
 
 def locked_mask_shape(x, batch_first=False):
@@ -26,12 +30,15 @@ def locked_dropout(x, p=0.5, training=True, batch_first=False, *, mask=None, gen
     .. math::
         y_{t,n,h} = \frac{x_{t,n,h}\, m_{n,h}}{1-p}, \qquad m_{n,h} \sim \mathrm{Bernoulli}(1-p)
 
+    Masks are independent across sequences :math:`n` and features :math:`h`.
+
     Args:
         x: a sequence batch, :math:`(T, N, H)`, or :math:`(N, T, H)` when ``batch_first``.
         p: probability of a (sequence, feature) to be zeroed. Default: 0.5.
-        training: apply dropout if ``True``; identity otherwise. Default: ``True``.
+        training: apply dropout if ``True``; return ``x`` itself otherwise. Default: ``True``.
         batch_first: the input is :math:`(N, T, H)`. Default: ``False`` (PyTorch's RNN layout).
-        mask: a keep mask of shape ``locked_mask_shape(x, batch_first)``; drawn afresh when ``None``.
+        mask: a keep mask broadcastable to ``locked_mask_shape(x, batch_first)``, i.e. :math:`(1, N, H)` or
+            :math:`(N, 1, H)`; drawn afresh when ``None``.
         generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
 
     Shape:
@@ -47,14 +54,21 @@ def locked_dropout(x, p=0.5, training=True, batch_first=False, *, mask=None, gen
     check_ndim(x, 3, "locked_dropout (N, T, H)" if batch_first else "locked_dropout (T, N, H)")
     if not training or p == 0.0:
         return x
+    shape = locked_mask_shape(x, batch_first)
     if mask is None:
-        mask = keep_mask(locked_mask_shape(x, batch_first), p, like=x, generator=generator)
-    return apply_keep_mask(x, mask, p)
+        mask = torch.empty(shape, dtype=x.dtype, device=x.device).bernoulli_(1.0 - p, generator=generator)
+    elif not broadcasts_to(mask.shape, shape):
+        raise ValueError(f"locked_dropout expects a mask broadcastable to {shape} (one value per sequence and "
+                         f"feature), but got shape {tuple(mask.shape)}")
+    return dropout(x, p, training=True, mask=mask)
 
 
 class LockedDropout(nn.Module):
     r"""Locked (variational) dropout between recurrent layers: one mask per (sequence, feature), the same at every
     time step, inverted scaling; the identity in evaluation mode.
+
+    .. math::
+        y_{t,n,h} = \frac{x_{t,n,h}\, m_{n,h}}{1-p}, \qquad m_{n,h} \sim \mathrm{Bernoulli}(1-p)
 
     Args:
         p: probability of a (sequence, feature) to be zeroed. Default: 0.5.
@@ -68,7 +82,7 @@ class LockedDropout(nn.Module):
         >>> LockedDropout(p=0.3)(torch.randn(35, 8, 64)).shape
         torch.Size([35, 8, 64])
 
-    Reference: Gal & Ghahramani (2016); Merity et al. (2018).
+    Reference: Gal & Ghahramani (2016), NeurIPS; Merity et al. (2018), ICLR.
     """
 
     is_dropout = True
@@ -77,7 +91,7 @@ class LockedDropout(nn.Module):
     def __init__(self, p=0.5, batch_first=False):
         super().__init__()
         self.p = check_rate(p)
-        self.batch_first = batch_first
+        self.batch_first = bool(batch_first)
 
     def forward(self, x, *, generator=None):
         return locked_dropout(x, self.p, self.training, self.batch_first, generator=generator)
@@ -90,8 +104,9 @@ class WeightDrop(nn.Module):
     r"""DropConnect on a recurrent module's weights (AWD-LSTM's weight drop).
 
     At every forward call in training, each named weight :math:`W` is replaced by :math:`M \odot W / (1-p)` with a
-    fresh Bernoulli(1-p) mask :math:`M`, used at every time step of that call; the stored parameter itself is never
-    changed and receives the gradient. In evaluation mode the raw weights are used.
+    fresh Bernoulli(1-p) mask :math:`M`, one per call and therefore the same at every time step of that call. The
+    stored parameter itself is never changed and receives the gradient (the dropped weights are passed with
+    ``torch.func.functional_call``). In evaluation mode the raw weights are used.
 
     Args:
         module: the wrapped module, e.g. ``nn.LSTM``, ``nn.GRU`` or ``nn.RNN``.
@@ -100,7 +115,8 @@ class WeightDrop(nn.Module):
         p: probability of a weight to be dropped. Default: 0.5.
 
     Shape:
-        Those of the wrapped module.
+        Those of the wrapped module. ``forward`` also takes ``masks`` (a dict from weight name to keep mask, to
+        fix the masks) and ``generator`` as keyword arguments.
 
     Example::
 
@@ -109,7 +125,7 @@ class WeightDrop(nn.Module):
         >>> out.shape
         torch.Size([7, 3, 20])
 
-    Reference: Merity et al. (2018); Wan et al. (2013).
+    Reference: Merity et al. (2018), ICLR; Wan et al. (2013), ICML.
     """
 
     is_dropout = True
@@ -119,26 +135,33 @@ class WeightDrop(nn.Module):
         super().__init__()
         self.p = check_rate(p)
         self.module = module
-        self.weight_names = tuple([weight_names] if isinstance(weight_names, str) else weight_names)
+        self.weight_names = (weight_names,) if isinstance(weight_names, str) else tuple(weight_names)
+        if not self.weight_names:
+            raise ValueError("WeightDrop needs at least one weight name")
         params = dict(module.named_parameters())
         for name in self.weight_names:
             if name not in params:
-                raise ValueError(f"{type(module).__name__} has no parameter named {name!r}")
+                raise ValueError(f"{type(module).__name__} has no parameter named {name!r}; it has "
+                                 f"{', '.join(params)}")
 
     def dropped_weights(self, masks=None, generator=None):
         """The dropped, rescaled weights for one forward call, by name (``masks`` fixes them, for tests)."""
+        if masks is not None and set(masks) != set(self.weight_names):
+            raise ValueError(f"masks must have exactly the keys {list(self.weight_names)}, but got {list(masks)}")
         params = dict(self.module.named_parameters())
-        dropped = {}
-        for name in self.weight_names:
-            w = params[name]
-            mask = masks[name] if masks is not None else keep_mask(w.shape, self.p, like=w, generator=generator)
-            dropped[name] = apply_keep_mask(w, mask, self.p)
-        return dropped
+        return {name: dropconnect_weight(params[name], self.p, mask=None if masks is None else masks[name],
+                                         generator=generator)
+                for name in self.weight_names}
 
     def forward(self, *args, masks=None, generator=None, **kwargs):
         if not self.training or self.p == 0.0:
             return self.module(*args, **kwargs)
-        return functional_call(self.module, self.dropped_weights(masks, generator), args, kwargs)
+        weights = self.dropped_weights(masks, generator)
+        with warnings.catch_warnings():
+            # With cuDNN the dropped weights, new tensors at every call, must be packed into one buffer whatever
+            # we do; the advice of this warning (call flatten_parameters) cannot apply to them.
+            warnings.filterwarnings("ignore", message="RNN module weights are not part of single contiguous chunk")
+            return functional_call(self.module, weights, args, kwargs)
 
     def extra_repr(self):
         return f"weight_names={self.weight_names}, p={self.p}"

@@ -1,9 +1,10 @@
 """Targeted dropout: drop mostly the weights that matter least, so that pruning them afterwards costs little.
 
 Reference: Gomez, Zhang, Kamalakara, Madaan, Swersky, Gal & Hinton (2019), "Learning Sparse Networks Using
-Targeted Dropout", arXiv:1905.13678. For each output unit (a column of the weight in their notation, a row of
-PyTorch's ``(out, in)`` weight), the fraction ``gamma`` of weights with the smallest magnitude are candidates, and
-each candidate is dropped with probability ``alpha``; no rescaling. After training the candidates are pruned.
+Targeted Dropout", arXiv:1905.13678, and the authors' code (for-ai/TD). For each output unit (a column of the
+weight in their ``(in, out)`` layout, a row of PyTorch's ``(out, in)`` weight) the fraction ``gamma`` of weights
+with the smallest magnitude are candidates, and each candidate is dropped with probability ``alpha``, without
+rescaling. After training the candidates are pruned: the network has learned to work without them.
 """
 
 import math
@@ -13,65 +14,120 @@ import torch.nn.functional as F
 from torch import nn
 
 from dropout_lib._checks import check_rate
+from dropout_lib._shapes import broadcasts_to
+
+
+def _check_weight(weight):
+    if weight.ndim < 2:
+        raise ValueError(f"targeted dropout expects a weight of shape (out, in, *), at least 2-D, but got shape "
+                         f"{tuple(weight.shape)}")
 
 
 def targeted_candidates(weight, targeted_fraction=0.5):
-    r"""Boolean mask of the candidates: in each row of the ``(out, in)`` weight, the
-    :math:`\lfloor\gamma \cdot \text{in}\rfloor` entries of smallest magnitude (ties broken by position)."""
+    r"""Boolean mask of the candidates for dropping: for each output unit (row of the ``(out, in, *)`` weight,
+    trailing dimensions flattened), the :math:`k = \lfloor\gamma \cdot \text{fan\_in}\rfloor` entries of smallest
+    magnitude, ties broken by position.
+
+    Args:
+        weight: a weight of shape :math:`(\text{out}, \text{in}, *)`, e.g. a linear or convolution weight.
+        targeted_fraction: :math:`\gamma`, the fraction of each unit's weights that are candidates. Default: 0.5.
+
+    Example::
+
+        >>> targeted_candidates(torch.tensor([[0.1, -2.0, 0.3, 4.0], [5.0, 0.0, -0.2, 1.0]]), 0.5)
+        tensor([[ True, False,  True, False],
+                [False,  True,  True, False]])
+    """
     gamma = check_rate(targeted_fraction, "targeted_fraction")
-    if weight.ndim != 2:
-        raise ValueError(f"targeted dropout expects a 2-D weight (out, in), but got shape {tuple(weight.shape)}")
-    k = math.floor(gamma * weight.shape[1])
-    candidates = torch.zeros(weight.shape, dtype=torch.bool, device=weight.device)
+    _check_weight(weight)
+    magnitude = weight.detach().abs().reshape(weight.shape[0], math.prod(weight.shape[1:]))
+    # The reference code takes int(gamma * fan_in); the tolerance keeps e.g. 0.29 * 100 from rounding down to 28.
+    k = math.floor(gamma * magnitude.shape[1] + 1e-9)
+    candidates = torch.zeros(magnitude.shape, dtype=torch.bool, device=weight.device)
     if k > 0:
-        smallest = weight.detach().abs().topk(k, dim=1, largest=False, sorted=False).indices
+        smallest = magnitude.sort(dim=1, stable=True).indices[:, :k]
         candidates.scatter_(1, smallest, True)
-    return candidates
+    return candidates.reshape(weight.shape)
 
 
-def targeted_dropout(weight, drop_rate=0.5, targeted_fraction=0.5, training=True, *, prune=True, generator=None):
+def _draw_keep(weight, alpha, generator):
+    """Independent Bernoulli(1 - alpha) keep draws, one per weight (used for the candidates only)."""
+    return torch.empty(weight.shape, device=weight.device).bernoulli_(1.0 - alpha, generator=generator).bool()
+
+
+def targeted_weight_mask(weight, drop_rate=0.5, targeted_fraction=0.5, *, generator=None):
+    r"""A random keep mask for targeted dropout: ``False`` where a candidate is dropped, each candidate
+    independently with probability :math:`\alpha` = ``drop_rate``; ``True`` everywhere else.
+
+    Example::
+
+        >>> targeted_weight_mask(torch.tensor([[0.1, -2.0, 0.3, 4.0]]), drop_rate=1.0)
+        tensor([[False,  True, False,  True]])
+    """
+    alpha = check_rate(drop_rate, "drop_rate")
+    return ~targeted_candidates(weight, targeted_fraction) | _draw_keep(weight, alpha, generator)
+
+
+def targeted_dropout(weight, drop_rate=0.5, targeted_fraction=0.5, training=True, *, prune=True, mask=None,
+                     generator=None):
     r"""Targeted weight dropout.
 
     .. math::
         W' = W \odot (1 - c \odot d), \qquad d_{ij} \sim \mathrm{Bernoulli}(\alpha)
 
-    where :math:`c` marks the candidates (:func:`targeted_candidates`). Only candidates are ever dropped and
-    nothing is rescaled. In evaluation, the candidates are pruned (``prune=True``) or the weight is returned
-    unchanged (``prune=False``).
+    where :math:`c` marks the candidates (:func:`targeted_candidates`). Only candidates are ever dropped and nothing
+    is rescaled. In evaluation (``training=False``) the candidates are pruned, as in the authors' code
+    (``prune=True``), or the weight is returned unchanged (``prune=False``).
 
     Args:
-        weight: a weight of shape :math:`(\text{out}, \text{in})`.
+        weight: a weight of shape :math:`(\text{out}, \text{in}, *)`.
         drop_rate: :math:`\alpha`, the probability of dropping a candidate. Default: 0.5.
-        targeted_fraction: :math:`\gamma`, the fraction of each row that are candidates. Default: 0.5.
+        targeted_fraction: :math:`\gamma`, the fraction of each unit's weights that are candidates. Default: 0.5.
         training: drop candidates at random if ``True``. Default: ``True``.
         prune: in evaluation, zero every candidate. Default: ``True``.
+        mask: a keep mask (bool or 0/1) broadcastable to ``weight``, applied to the candidates only; drawn
+            afresh (:func:`targeted_weight_mask`) when ``None``.
         generator: a ``torch.Generator``; the global generator when ``None``.
+
+    Shape:
+        Input: the weight, :math:`(\text{out}, \text{in}, *)`. Output: the same shape.
 
     Example::
 
         >>> w = torch.tensor([[0.1, -2.0, 0.3, 4.0]])
         >>> targeted_dropout(w, drop_rate=1.0, targeted_fraction=0.5)
         tensor([[ 0., -2.,  0.,  4.]])
+        >>> targeted_dropout(w, training=False, prune=False)
+        tensor([[ 0.1000, -2.0000,  0.3000,  4.0000]])
+
+    Reference: Gomez et al. (2019), arXiv:1905.13678.
     """
     alpha = check_rate(drop_rate, "drop_rate")
     candidates = targeted_candidates(weight, targeted_fraction)
     if not training:
         return weight.masked_fill(candidates, 0.0) if prune else weight
-    dropped = torch.empty(weight.shape, dtype=weight.dtype, device=weight.device).bernoulli_(alpha, generator=generator)
-    return weight * (1 - candidates.to(weight.dtype) * dropped)
+    if alpha == 0.0:
+        return weight
+    if mask is None:
+        mask = _draw_keep(weight, alpha, generator)
+    elif not broadcasts_to(mask.shape, weight.shape):
+        raise ValueError(f"the mask of shape {tuple(mask.shape)} does not broadcast to the weight's shape "
+                         f"{tuple(weight.shape)}")
+    keep = ~candidates | mask.bool()
+    return weight * keep.to(weight.dtype)
 
 
 class TargetedDropoutLinear(nn.Linear):
-    r"""A linear layer trained with targeted dropout on its weight (one draw per forward, shared by the batch).
-
-    In evaluation mode the candidates are pruned, which is the point of the method: the network learns to work
-    without them.
+    r"""A linear layer trained with targeted dropout on its weight: in training, one draw per forward call, shared
+    by the batch, of which candidates to drop (:func:`targeted_dropout`); in evaluation, the candidates pruned
+    (or the plain layer if ``prune_in_eval=False``). Parameters are initialised as ``torch.nn.Linear``'s.
 
     Args:
         in_features, out_features, bias: as ``torch.nn.Linear``.
         drop_rate: :math:`\alpha`, the probability of dropping a candidate. Default: 0.5.
         targeted_fraction: :math:`\gamma`, the fraction of each output unit's weights that are candidates.
             Default: 0.5.
+        prune_in_eval: zero the candidates in evaluation mode, the point of the method. Default: ``True``.
 
     Shape:
         Input: :math:`(*, H_{in})`. Output: :math:`(*, H_{out})`.
@@ -81,20 +137,24 @@ class TargetedDropoutLinear(nn.Linear):
         >>> TargetedDropoutLinear(16, 4)(torch.randn(2, 16)).shape
         torch.Size([2, 4])
 
-    Reference: Gomez et al. (2019).
+    Reference: Gomez et al. (2019), arXiv:1905.13678.
     """
 
     is_dropout = True
     mask_shared_across_batch = True
 
-    def __init__(self, in_features, out_features, bias=True, drop_rate=0.5, targeted_fraction=0.5):
-        super().__init__(in_features, out_features, bias)
+    def __init__(self, in_features, out_features, bias=True, drop_rate=0.5, targeted_fraction=0.5,
+                 prune_in_eval=True, *, device=None, dtype=None):
+        super().__init__(in_features, out_features, bias, device=device, dtype=dtype)
         self.drop_rate = check_rate(drop_rate, "drop_rate")
         self.targeted_fraction = check_rate(targeted_fraction, "targeted_fraction")
+        self.prune_in_eval = bool(prune_in_eval)
 
     def forward(self, x, *, generator=None):
-        w = targeted_dropout(self.weight, self.drop_rate, self.targeted_fraction, self.training, generator=generator)
-        return F.linear(x, w, self.bias)
+        weight = targeted_dropout(self.weight, self.drop_rate, self.targeted_fraction, self.training,
+                                  prune=self.prune_in_eval, generator=generator)
+        return F.linear(x, weight, self.bias)
 
     def extra_repr(self):
-        return super().extra_repr() + f", drop_rate={self.drop_rate}, targeted_fraction={self.targeted_fraction}"
+        return (super().extra_repr() + f", drop_rate={self.drop_rate}, targeted_fraction={self.targeted_fraction}, "
+                f"prune_in_eval={self.prune_in_eval}")
