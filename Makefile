@@ -21,3 +21,18 @@ test: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# Instructors: the whole class at once (see README). Each is a loop over the plain nbgrader commands.
+.PHONY: release autograde feedback grades
+release: $(STAMP)
+	$(PY) -m grader release-all
+autograde: $(STAMP)
+	$(PY) -m grader autograde-all
+feedback: $(STAMP)
+	$(PY) -m grader feedback-all
+grades: $(STAMP)
+	$(PY) -m grader grades-csv grades.csv
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(PY) -c "from jupyter_cache import get_cache; [print(f'{r.data.get(\"execution_seconds\", 0):6.1f} s  {r.uri}') for r in get_cache('_build/.jupyter_cache').list_cache_records()]"
