@@ -25,8 +25,8 @@ def relaxed_drop_indicator(p, u, temperature=0.1, eps=EPS):
     r"""The Concrete relaxation of a Bernoulli(p) drop indicator.
 
     .. math::
-        z = \sigma\!\left(\frac{\log(p+\epsilon) - \log(1-p+\epsilon) + \log(u+\epsilon) - \log(1-u+\epsilon)}{t}\right),
-        \qquad u \sim U(0, 1)
+        z = \sigma\!\left(\frac{\log(p+\epsilon) - \log(1-p+\epsilon)
+                               + \log(u+\epsilon) - \log(1-u+\epsilon)}{t}\right), \qquad u \sim U(0, 1)
 
     :math:`z \in [0, 1]`, and :math:`z \ge 1/2` exactly when :math:`u \ge 1-p` (up to :math:`\epsilon`), so
     :math:`P(z \ge 1/2) = p` at every temperature; as :math:`t \to 0`, :math:`z \to \mathbb{1}[u > 1-p]`, a

@@ -1,7 +1,8 @@
-import warnings
-
 import pytest
 import torch
+
+# The tests use small tensors: extra threads only add waiting, and on a busy 2-core machine a lot of it.
+torch.set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)

@@ -1,75 +1,124 @@
+import math
+
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
-from dropout_lib.dropconnect import DropConnectLinear, dropconnect_linear
+from dropout_lib.dropconnect import DropConnectLinear, dropconnect_linear, dropconnect_weight
 from tests.lib.stats import assert_fraction
 
 
-def test_initialised_exactly_like_nn_linear():
+def draw_mask(shape, p, seed):
+    """The keep mask the layer draws from a generator seeded with ``seed``."""
+    return torch.empty(shape, dtype=torch.float64).bernoulli_(1 - p, generator=torch.Generator().manual_seed(seed))
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_initialised_exactly_like_nn_linear_with_the_same_random_draws(bias):
     torch.manual_seed(7)
-    ref = nn.Linear(13, 5)
+    ref = nn.Linear(13, 5, bias=bias)
+    after_ref = torch.rand(3)
     torch.manual_seed(7)
-    ours = DropConnectLinear(13, 5)
-    assert torch.equal(ours.weight, ref.weight) and torch.equal(ours.bias, ref.bias)
-    assert DropConnectLinear(3, 2, bias=False).bias is None
+    ours = DropConnectLinear(13, 5, bias=bias)
+    assert torch.equal(torch.rand(3), after_ref)  # same number of draws consumed
+    assert torch.equal(ours.weight, ref.weight)
+    assert (ours.bias is None) if not bias else torch.equal(ours.bias, ref.bias)
+    assert ours.weight.shape == (5, 13)
 
 
-def test_one_mask_shared_by_the_batch():
-    layer = DropConnectLinear(10, 6, p=0.5)
-    x = torch.randn(1, 10).expand(64, 10)
-    y = layer(x)
-    # identical input rows give identical outputs (up to the matmul's rounding): one mask per call
-    assert torch.allclose(y, y[:1].expand_as(y), rtol=0, atol=1e-5)
-    per_row = torch.stack([layer(x[:1])[0] for _ in range(64)])  # 64 calls: 64 different masks
-    assert not torch.allclose(per_row, per_row[:1].expand_as(per_row), rtol=0, atol=1e-2)
+def test_one_mask_shared_by_every_row_of_the_batch_exactly():
+    layer = DropConnectLinear(6, 4, p=0.5).double()
+    # one-hot rows make the product exact: row i of the output is column i of the effective weight
+    x = torch.eye(6, dtype=torch.float64).repeat(3, 1)
+    y = layer(x, generator=torch.Generator().manual_seed(3)) - layer.bias
+    effective = layer.weight * (draw_mask((4, 6), 0.5, seed=3) / 0.5)
+    assert torch.equal(y, effective.T.repeat(3, 1))
+    assert 0 < (effective == 0).sum() < effective.numel()  # the mask did drop some, not all
 
 
-def test_given_mask_exact_and_bias_never_dropped():
+def test_given_mask_bit_exact_and_bias_never_dropped():
     w, b = torch.randn(4, 3, dtype=torch.float64), torch.randn(4, dtype=torch.float64)
     x = torch.randn(5, 3, dtype=torch.float64)
     mask = torch.rand(4, 3) > 0.4
-    y = dropconnect_linear(x, w, b, 0.4, mask=mask)
-    assert torch.allclose(y, x @ (w * mask / 0.6).T + b, rtol=0, atol=1e-12)
-    zero = dropconnect_linear(x, w, b, 0.4, mask=torch.zeros(4, 3))
-    assert torch.equal(zero, b.expand(5, 4))
+    assert torch.equal(dropconnect_linear(x, w, b, 0.4, mask=mask), F.linear(x, w * (mask.double() / 0.6), b))
+    assert torch.equal(dropconnect_linear(x, w, b, 0.4, mask=torch.zeros(4, 3)), b.expand(5, 4))
+    assert torch.equal(dropconnect_linear(x, w, b, 1.0), b.expand(5, 4))
 
 
-def test_weights_dropped_at_rate_p_and_expectation_is_eval_output():
-    torch.manual_seed(0)
+def test_weights_dropped_at_rate_p_with_inverted_scaling():
+    w = torch.randn(200, 300, dtype=torch.float64)
+    dropped = dropconnect_weight(w, 0.3)
+    kept = dropped != 0
+    assert_fraction(1 - kept.double().mean().item(), 0.3, w.numel(), "weight drop fraction")
+    assert torch.equal(dropped[kept], w[kept] * (1 / 0.7))
+
+
+def test_mean_over_masks_is_the_eval_output():
     layer = DropConnectLinear(20, 10, p=0.3).double()
     x = torch.randn(8, 20, dtype=torch.float64)
-    outs = torch.stack([layer(x) for _ in range(4000)])
-    layer.eval()
-    eval_out = layer(x)
-    se = outs.std(0) / 4000**0.5
+    outs = torch.stack([layer(x) for _ in range(300)])
+    eval_out = layer.eval()(x)
+    se = outs.std(0) / math.sqrt(300)
     assert ((outs.mean(0) - eval_out).abs() <= 6 * se).all()
-    w_eff = dropconnect_linear(torch.eye(20, dtype=torch.float64), layer.weight, None, 0.3, True)
-    assert_fraction((w_eff == 0).double().mean().item(), 0.3, 200, "weight drop fraction")
+    # the bound is tight enough to reject a layer that forgets the 1/(1-p) rescaling
+    unscaled_mean = (eval_out - layer.bias) * 0.7 + layer.bias
+    assert ((outs.mean(0) - unscaled_mean).abs() > 6 * se).any()
 
 
-def test_any_leading_shape_and_gradcheck():
+def test_any_leading_shape():
     layer = DropConnectLinear(4, 3, p=0.5)
-    assert layer(torch.randn(2, 5, 4)).shape == (2, 5, 3)
+    x = torch.randn(2, 5, 4)
+    mask = torch.rand(3, 4) > 0.5
+    y = dropconnect_linear(x, layer.weight, layer.bias, 0.5, mask=mask)
+    assert y.shape == (2, 5, 3)
+    assert torch.allclose(y.reshape(10, 3), dropconnect_linear(x.reshape(10, 4), layer.weight, layer.bias, 0.5,
+                                                               mask=mask), rtol=0, atol=1e-6)
+    assert layer(torch.randn(4)).shape == (3,)
+    assert layer(torch.randn(0, 4)).shape == (0, 3)
+
+
+def test_gradcheck_with_a_fixed_mask():
     x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
     w = torch.randn(2, 4, dtype=torch.float64, requires_grad=True)
     b = torch.randn(2, dtype=torch.float64, requires_grad=True)
     mask = torch.rand(2, 4) > 0.5
     assert torch.autograd.gradcheck(lambda x, w, b: dropconnect_linear(x, w, b, 0.5, mask=mask), (x, w, b))
+    dropconnect_linear(x, w, b, 0.5, mask=mask).sum().backward()
+    assert torch.equal(w.grad == 0, ~mask.expand_as(w) | (x.sum(0) == 0).expand_as(w))
+    assert torch.equal(b.grad, torch.full((2,), 3.0, dtype=torch.float64))  # the bias always gets its gradient
 
 
-def test_eval_p0_p1():
-    layer = DropConnectLinear(4, 3, p=1.0)
+def test_eval_and_p0_are_the_plain_layer_p1_leaves_the_bias():
     x = torch.randn(2, 4)
-    assert torch.equal(layer(x), layer.bias.expand(2, 3))
-    layer.eval()
-    assert torch.allclose(layer(x), x @ layer.weight.T + layer.bias)
     p0 = DropConnectLinear(4, 3, p=0.0)
-    assert torch.allclose(p0(x), x @ p0.weight.T + p0.bias)
+    assert torch.equal(p0(x), F.linear(x, p0.weight, p0.bias))
+    layer = DropConnectLinear(4, 3, p=1.0)
+    y = layer(x)
+    assert torch.equal(y, layer.bias.expand(2, 3))
+    y.sum().backward()
+    assert torch.equal(layer.weight.grad, torch.zeros(3, 4))  # zeros, not NaN
+    assert torch.equal(layer.eval()(x), F.linear(x, layer.weight, layer.bias))
+
+
+def test_dtype_kept_and_input_not_modified():
+    layer = DropConnectLinear(4, 3, p=0.5, dtype=torch.float64)
+    x = torch.randn(5, 4, dtype=torch.float64)
+    before = x.clone()
+    assert layer(x).dtype == torch.float64
+    assert torch.equal(x, before)
+    assert DropConnectLinear(4, 3).to(torch.bfloat16)(x.bfloat16()).dtype == torch.bfloat16
+    assert repr(layer) == "DropConnectLinear(in_features=4, out_features=3, p=0.5, bias=True)"
 
 
 def test_bad_input_rejected():
-    with pytest.raises(ValueError, match="between 0 and 1"):
+    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but got 2.0"):
         DropConnectLinear(3, 2, p=2.0)
-    with pytest.raises(ValueError, match=r"expects an input of shape \(\*, 3\)"):
+    with pytest.raises(ValueError, match="between 0 and 1, but got nan"):
+        dropconnect_linear(torch.ones(1, 3), torch.ones(2, 3), p=float("nan"))
+    with pytest.raises(ValueError, match=r"expects an input of shape \(\*, 3\), but got shape \(4, 5\)"):
         DropConnectLinear(3, 2)(torch.ones(4, 5))
+    with pytest.raises(ValueError, match=r"expects a 2-D weight \(out, in\), but got shape \(3,\)"):
+        dropconnect_linear(torch.ones(2, 3), torch.ones(3))
+    with pytest.raises(ValueError, match=r"mask of shape \(3, 2\) does not broadcast to the weight's shape \(2, 3\)"):
+        dropconnect_linear(torch.ones(2, 3), torch.ones(2, 3), mask=torch.ones(3, 2))
