@@ -22,7 +22,7 @@ test: $(STAMP)
 clean:
 	rm -rf _build
 
-# Instructors: the whole class at once (see README). Each is a loop over the plain nbgrader commands.
+# Instructors: the whole class at once (see README). Each runs one plain nbgrader command over every assignment.
 .PHONY: release autograde feedback grades
 release: $(STAMP)
 	$(PY) -m grader release-all

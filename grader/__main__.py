@@ -1,11 +1,12 @@
-"""Batch entry points over every assignment in solutions/, each a loop over the plain nbgrader commands.
+"""Batch entry points: each is one plain nbgrader command over every assignment in solutions/.
 
-    python -m grader release-all        # nbgrader generate_assignment, for every assignment
-    python -m grader autograde-all      # nbgrader autograde, for every assignment (all submitted students)
-    python -m grader feedback-all       # nbgrader generate_feedback, for every assignment
-    python -m grader grades-csv FILE    # nbgrader export --to FILE
+    python -m grader release-all        # nbgrader generate_assignment "*": student versions into release/
+    python -m grader autograde-all      # nbgrader autograde "*": every submission in submitted/
+    python -m grader feedback-all       # nbgrader generate_feedback "*": HTML feedback into feedback/
+    python -m grader grades-csv FILE    # nbgrader export --to FILE: one row per student and assignment
 
-Run from the course directory (the repository root) with the virtual environment's Python.
+Further options go to nbgrader unchanged (for example ``--force`` to grade again, ``--student NAME``). Run from
+anywhere with the virtual environment's Python; the course directory is the one this package lives in.
 """
 
 import argparse
@@ -15,17 +16,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def assignments():
-    return sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+COMMANDS = {"release-all": "generate_assignment", "autograde-all": "autograde", "feedback-all": "generate_feedback"}
 
 
 def nbgrader(*args):
+    """Run one nbgrader command in the course directory; its exit status becomes ours when it fails."""
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}  # nbgrader runs alembic from PATH
     print("nbgrader", *args, flush=True)
-    subprocess.run([str(bin_dir / "nbgrader"), *args], cwd=ROOT, env=env, check=True)
+    status = subprocess.run([str(bin_dir / "nbgrader"), *args], cwd=ROOT, env=env).returncode
+    if status:
+        sys.exit(status)
 
 
 def main(argv=None):
@@ -36,20 +37,15 @@ def main(argv=None):
     sub.add_parser("feedback-all", help="generate HTML feedback for every autograded submission into feedback/")
     csv = sub.add_parser("grades-csv", help="export every grade to a CSV file")
     csv.add_argument("path", help="the CSV file to write")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     if args.command == "grades-csv":
-        nbgrader("export", "--to", args.path)
+        nbgrader("export", "--to", str(Path(args.path).resolve()), *extra)
         return
-    submitted = ROOT / "submitted"
-    for assignment in assignments():
-        if args.command == "release-all":
-            nbgrader("generate_assignment", assignment, "--force")
-        elif not any(submitted.glob(f"*/{assignment}")):
-            print(f"no submission of {assignment}: skipped", flush=True)
-        elif args.command == "autograde-all":
-            nbgrader("autograde", assignment)
-        else:
-            nbgrader("generate_feedback", assignment)
+    if args.command == "release-all":
+        extra = extra or ["--force"]  # regenerate release/ from the current sources
+    # One process for all assignments ("*" is nbgrader's own glob over assignment folders): the sandbox server
+    # and the libraries load once.
+    nbgrader(COMMANDS[args.command], "*", *extra)
 
 
 if __name__ == "__main__":

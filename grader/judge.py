@@ -7,8 +7,8 @@ the namespace ``ns`` and returns observations: plain data, never a verdict) and 
 raises ``AssertionError`` with a message that teaches). ``<part>`` is the ``grade_id`` of the test cell.
 """
 
+import ast
 import importlib
-import math
 from pathlib import Path
 
 from grader.sandbox import SandboxError, run_in_sandbox
@@ -16,11 +16,6 @@ from grader.sandbox_boot import plain
 from grader.screen import ScreenError, defined_names, screen
 
 CHECKS = Path(__file__).with_name("checks")
-
-
-def assignments():
-    """The assignments that have hidden tests."""
-    return sorted(p.name for p in CHECKS.iterdir() if (p / "probes.py").exists())
 
 
 def parts_of(assignment):
@@ -60,19 +55,26 @@ def _verdict(verdicts, part, observations):
 
 
 def screen_cells(assignment, cells):
-    """Split ``cells`` into those that pass the screen and a dict of refusals by cell id."""
+    """Split ``cells`` into those that may run and a dict of refusals by cell id.
+
+    The submission's cells go through the screen; the visible tests of the test cells (``"test": True``, restored
+    by nbgrader from the instructor's version) run as they are.
+    """
     allowed = getattr(_verdicts(assignment), "ALLOWED_NAMES", set())
     own = set()
     for cell in cells:
+        if cell.get("test"):
+            continue
         try:
-            own |= defined_names(__import__("ast").parse(cell["source"]))
+            own |= defined_names(ast.parse(cell["source"]))
         except SyntaxError:
             pass
     passed, refused = [], {}
     for cell in cells:
         try:
-            screen(cell["source"], own, allowed)
-            passed.append(cell)
+            if not cell.get("test"):
+                screen(cell["source"], own, allowed)
+            passed.append({"id": cell["id"], "source": cell["source"]})
         except ScreenError as err:
             refused[cell["id"]] = f"not run: {err}"
     return passed, refused
@@ -83,25 +85,36 @@ def judge(assignment, cells, parts=None, timeout=120):
 
     Args:
         assignment: the assignment's name, e.g. ``"e01_inverted_dropout"``.
-        cells: the submission's code cells in order, as ``{"id", "source"}`` dicts, without the test cells.
-        parts: the parts to judge; all of them when ``None``.
+        cells: the notebook's code cells in order, as ``{"id", "source"}`` dicts: the submission's cells, and the
+            visible tests of each test cell marked ``"test": True`` with the part's name as id (they may fail their
+            part, never pass it).
+        parts: the parts to judge; all of them when ``None``. A part without a probe fails.
+        timeout: seconds the submission and all probes may take together.
 
     Returns:
-        ``(verdicts, cell_errors)``: ``{part: (passed, message)}`` and ``{cell id: why it failed or did not run}``.
+        ``(verdicts, cell_errors)``: ``{part: (passed, message)}`` and ``{cell id: why it failed or did not run}``
+        for the submission's cells.
     """
     verdicts = _verdicts(assignment)
-    parts = parts_of(assignment) if parts is None else list(parts)
+    known = parts_of(assignment)
+    parts = known if parts is None else list(parts)
     runnable, cell_errors = screen_cells(assignment, cells)
     try:
-        result = run_in_sandbox(runnable, probes_source(assignment), parts, timeout=timeout,
-                                remove_library_dropout=getattr(verdicts, "REMOVE_LIBRARY_DROPOUT", True))
+        result = run_in_sandbox(runnable, probes_source(assignment), [p for p in parts if p in known],
+                                timeout=timeout, remove_library_dropout=getattr(verdicts, "REMOVE_LIBRARY_DROPOUT", True))
     except SandboxError as err:
         return {part: (False, str(err)) for part in parts}, cell_errors
-    cell_errors.update({k: v for k, v in result["cells"].items() if v})
+    tests = {cell["id"] for cell in cells if cell.get("test")}
+    cell_errors.update({k: v for k, v in result["cells"].items() if v and k not in tests})
     outcome = {}
     for part in parts:
         report = result["parts"].get(part, {"error": "no result"})
-        if "error" in report:
+        visible_error = result["cells"].get(part) if part in tests else None
+        if part not in known:
+            outcome[part] = (False, "this test cell has no hidden tests: ask your instructor")
+        elif visible_error:
+            outcome[part] = (False, f"the visible tests of this part failed: {visible_error}")
+        elif "error" in report:
             outcome[part] = (False, f"running your code raised {report['error']}")
         else:
             outcome[part] = _verdict(verdicts, part, report["observations"])

@@ -2,51 +2,67 @@
 
 import torch
 
+from dropout_lib.spatial import spatial_dropout
+from grader.checks.mask_verdicts import assert_independent, block_mask
 from grader.checks.verdict_common import as_tensor, assert_fraction, check_survivor_scale
 
+WHOLE_MAPS = ("each feature map (one sample, one channel) must be kept or dropped as a whole; yours drops single "
+              "elements: draw the mask with shape (N, C, 1, ..., 1)")
 
-def channel_state(y):
-    """Per (sample, channel): 0 dropped, 1 kept; None when some map is partly dropped."""
-    flat = y.flatten(2)
-    dropped, kept = (flat == 0).all(-1), (flat != 0).all(-1)
-    return None if not (dropped | kept).all() else kept
+
+def channel_mask(y):
+    """The (N, C) keep mask of an output whose input had no zeros."""
+    return block_mask(as_tensor(y, "the output"), range(2, y.ndim), WHOLE_MAPS)
 
 
 def verdict_test_channel_masks(obs):
     for name, run in obs.items():
-        y = as_tensor(run["y"], "the output")
-        assert y.shape == run["x"].shape, f"{name}: the output must have the input's shape"
-        assert run["unchanged"], "spatial_dropout must not modify its input"
-        assert channel_state(y) is not None, (
-            f"{name}: each feature map (one sample, one channel) must be kept or dropped as a whole; "
-            "yours drops single elements")
-        check_survivor_scale(run["x"], y, 0.3, name)
+        x, y = run["x"], as_tensor(run["y"], "the output")
+        assert y.shape == x.shape, (
+            f"{name}: the output must have the input's shape {tuple(x.shape)}, not {tuple(y.shape)}")
+        assert run["unchanged"], "spatial_dropout must not modify its input: compute a new tensor"
+        kept = channel_mask(y)
+        check_survivor_scale(x, y, 0.3, f"{name} input")
+        expected = spatial_dropout(x, 0.3, mask=kept.reshape(kept.shape + (1,) * (x.ndim - 2)))
+        assert torch.allclose(y, expected, rtol=1e-12, atol=0), f"{name} input: survivors must equal x/(1-p)"
 
 
 def verdict_test_drop_fraction(obs):
-    for key, y in obs.items():
+    for key, (first, second) in obs.items():
         p = float(key[1:])
-        kept = channel_state(as_tensor(y, "the output"))
-        assert kept is not None, "each feature map must be kept or dropped as a whole"
+        # The mask of the first element of each map: whether maps are dropped whole is another part's business.
+        kept = as_tensor(first, "the output").flatten(2)[:, :, 0] != 0
+        again = as_tensor(second, "the output").flatten(2)[:, :, 0] != 0
+        assert_independent(kept[0::2], kept[1::2], p, "the agreement between the masks of two samples",
+                           "each sample needs its own mask: yours drops the same channels in every sample of the batch")
+        assert_independent(kept[:, 0::2], kept[:, 1::2], p, "the agreement between the masks of two channels",
+                           "each channel needs its own mask entry: yours keeps or drops all channels of a sample "
+                           "together")
         assert_fraction(float((~kept).double().mean()), p, kept.numel(), f"with p={p} the fraction of dropped channels")
-        both = float(((~kept[:-1]) & (~kept[1:])).double().mean())
-        if abs(both - p) < abs(both - p * p):
-            raise AssertionError("each sample needs its own mask: yours drops the same channels in every sample")
-        assert_fraction(both, p * p, kept[:-1].numel(), "the fraction of channels dropped in two neighbouring samples")
+        assert_independent(kept, again, p, "the agreement between the masks of two calls",
+                           "every call must draw a new mask: two calls dropped the same channels")
 
 
 def verdict_test_gradient(obs):
-    y, grad = obs["y"], obs["grad"]
-    assert grad is not None, "the gradient must flow back to the input (use differentiable tensor operations)"
-    expected = torch.where(y != 0, torch.full_like(y, 1 / 0.6), torch.zeros_like(y))
-    assert torch.allclose(grad, expected, rtol=1e-6, atol=0), "the gradient must be the mask scaled by 1/(1-p)"
+    y, grad, upstream = obs["y"], obs["grad"], obs["upstream"]
+    assert grad is not None, "the gradient must flow back to the input: use differentiable tensor operations"
+    kept = y != 0
+    if torch.allclose(grad, upstream * kept / 0.4, rtol=1e-9, atol=0):
+        raise AssertionError("the gradient must be scaled by 1/(1-p), not 1/p")
+    assert torch.allclose(grad, upstream * kept / 0.6, rtol=1e-9, atol=0), (
+        "the gradient must be the upstream gradient times the channel mask, scaled by 1/(1-p): the same mask as the "
+        "forward pass")
 
 
 def verdict_test_eval_and_edge_cases(obs):
     x = obs["x"]
-    assert torch.equal(obs["eval"], x), "with training=False spatial dropout is the identity"
-    assert torch.equal(obs["p0"], x), "with p=0 nothing is dropped"
-    assert torch.equal(obs["p1"], torch.zeros_like(x)), "with p=1 everything is dropped: zeros, not NaN"
+    assert torch.equal(as_tensor(obs["eval"], "the output"), x), "with training=False spatial dropout is the identity"
+    assert torch.equal(as_tensor(obs["p0"], "the output"), x), "with p=0 nothing is dropped: the output equals x"
+    p1 = as_tensor(obs["p1"], "the output")
+    assert not torch.isnan(p1).any(), "with p=1 everything is dropped: return zeros, not NaN (do not divide by 1-p=0)"
+    assert torch.equal(p1, torch.zeros_like(x)), "with p=1 everything is dropped: the output is all zeros"
     assert not obs["p1_warnings"], f"p=1 must not warn: {obs['p1_warnings'][0]}"
-    assert (obs["default_training"] == 0).any(), "training defaults to True"
-    assert obs["float32_dtype"] == "torch.float32", "the output must keep the input's dtype"
+    assert (as_tensor(obs["default_training"], "the output") == 0).any(), "training defaults to True"
+    assert obs["float32"].dtype == torch.float32, (
+        f"the output must keep the input's dtype: float32 in, {obs['float32'].dtype} out")
+    assert obs["unchanged"], "spatial_dropout must not modify its input"

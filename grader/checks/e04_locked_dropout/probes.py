@@ -3,6 +3,7 @@
 
 def probe_test_same_mask_over_time(ns):
     LockedDropout = need(ns, "LockedDropout")
+    torch.manual_seed(40)
     out = {}
     for batch_first in (False, True):
         shape = (40, 30, 16) if batch_first else (30, 40, 16)
@@ -10,21 +11,41 @@ def probe_test_same_mask_over_time(ns):
         before = x.clone()
         y = LockedDropout(0.4, batch_first=batch_first)(x)
         out[str(batch_first)] = {"x": x, "y": y, "unchanged": bool(torch.equal(x, before))}
+    x = nonzero_input((12, 50, 8), 15)
+    out["default"] = {"x": x, "y": LockedDropout(0.4)(x)}
     return out
 
 
 def probe_test_drop_fraction(ns):
     LockedDropout = need(ns, "LockedDropout")
-    return {"y": LockedDropout(0.5)(torch.ones(3, 4000, 8, dtype=torch.float64))}
+    torch.manual_seed(41)
+    layer = LockedDropout(0.3)
+    ones = lambda: torch.ones(3, 4000, 8, dtype=torch.float64)  # noqa: E731  (fresh every call)
+    return {"y": layer(ones()), "again": layer(ones()), "default_p": LockedDropout()(ones())}
 
 
-def probe_test_eval_and_gradient(ns):
+def probe_test_gradient(ns):
     LockedDropout = need(ns, "LockedDropout")
-    layer = LockedDropout(0.5)
+    torch.manual_seed(42)
+    layer = LockedDropout(0.25)
     x = nonzero_input((5, 6, 7), 6).requires_grad_()
+    upstream = nonzero_input((5, 6, 7), 16)
     y = layer(x)
-    y.sum().backward()
+    (y * upstream).sum().backward()
+    return {"y": y.detach(), "upstream": upstream, "grad": x.grad}
+
+
+def probe_test_eval_and_edge_cases(ns):
+    LockedDropout = need(ns, "LockedDropout")
+    torch.manual_seed(43)
+    x = nonzero_input((5, 6, 7), 7)
+    layer = LockedDropout(0.5)
+    out = {"x": x, "is_module": isinstance(layer, torch.nn.Module), "training": layer.training}
     layer.eval()
-    xd = x.detach()
-    return {"x": xd, "y": y.detach(), "grad": x.grad, "eval": layer(xd),
-            "default_p": LockedDropout()(torch.ones(2, 2000, 4, dtype=torch.float64))}
+    out["eval"] = layer(x)
+    out["eval_batch_first"] = LockedDropout(0.5, batch_first=True).eval()(x)
+    out["p0"] = LockedDropout(0.0)(x)
+    out["p1"], out["p1_warnings"] = catch_warnings_of(lambda: LockedDropout(1.0)(x))
+    out["float32"] = LockedDropout(0.5)(x.float())
+    out["unchanged"] = bool(torch.equal(x, nonzero_input((5, 6, 7), 7)))
+    return out

@@ -14,7 +14,7 @@ def probe_test_values(ns):
 def probe_test_moments(ns):
     alpha_dropout = need(ns, "alpha_dropout")
     x = torch.randn(400_000, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
-    return {f"p{p}": alpha_dropout(x, p, True) for p in (0.05, 0.2)}
+    return {"x": x, "runs": {f"p{p}": alpha_dropout(x, p, True) for p in (0.05, 0.2)}}
 
 
 def probe_test_eval_and_edge_cases(ns):

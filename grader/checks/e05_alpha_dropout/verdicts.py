@@ -33,10 +33,17 @@ def verdict_test_values(obs):
 
 
 def verdict_test_moments(obs):
-    for key, y in obs.items():
+    x = obs["x"]
+    for key, y in obs["runs"].items():
         p = float(key[1:])
+        y = as_tensor(y, "the output")
+        assert y.shape == x.shape, "the output must have the input's shape"
         n = y.numel()
+        _, dropped = split(x, y, p)
+        # the moments only mean something for a layer that drops: the identity keeps them too
+        assert_fraction(float(dropped.double().mean()), p, n, f"with p={p} the fraction of units set to a*alpha'+b")
         assert abs(float(y.mean())) <= Z / math.sqrt(n), f"with p={p} the output mean must stay 0, not {float(y.mean()):.4f}"
+        # Var of the sample variance of a unit-variance output is below 2.5/n for these p (kurtosis < 3.5)
         assert abs(float(y.var()) - 1) <= Z * math.sqrt(2.5 / n), (
             f"with p={p} the output variance must stay 1, not {float(y.var()):.4f}")
 

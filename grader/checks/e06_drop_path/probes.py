@@ -3,28 +3,39 @@
 
 def probe_test_per_sample(ns):
     drop_path = need(ns, "drop_path")
+    torch.manual_seed(60)
     x = nonzero_input((4000, 3, 2), 6)
-    before = x.clone()
-    return {"x": x, "scaled": drop_path(x, 0.3, True), "unscaled": drop_path(x, 0.3, True, scale_by_keep=False),
-            "unchanged": bool(torch.equal(x, before))}
+    image = nonzero_input((300, 2, 3, 3), 16)
+    return {"x": x, "scaled": drop_path(x, 0.3, True), "again": drop_path(x, 0.3, True),
+            "unscaled": drop_path(x, 0.3, True, scale_by_keep=False),
+            "image": image, "image_out": drop_path(image, 0.3, True),
+            "unchanged": bool(torch.equal(x, nonzero_input((4000, 3, 2), 6)))}
 
 
-def probe_test_identity_cases(ns):
+def probe_test_eval_and_edge_cases(ns):
     drop_path = need(ns, "drop_path")
+    torch.manual_seed(61)
     x = nonzero_input((50, 4), 7)
     return {"x": x, "defaults": drop_path(x), "p0": drop_path(x, 0.0, True), "eval": drop_path(x, 0.5, False),
-            "p1": catch_warnings_of(lambda: drop_path(x, 1.0, True))}
+            "training_default": drop_path(x, 0.5),
+            "eval_unscaled": drop_path(x, 0.5, False, scale_by_keep=False),
+            "p1": catch_warnings_of(lambda: drop_path(x, 1.0, True)),
+            "p1_unscaled": catch_warnings_of(lambda: drop_path(x, 1.0, True, scale_by_keep=False)),
+            "float32": drop_path(x.float(), 0.5, True)}
 
 
 def probe_test_rates(ns):
     drop_path_rates = need(ns, "drop_path_rates")
     return {"12": drop_path_rates(12, 0.1), "1": drop_path_rates(1, 0.3), "5": drop_path_rates(5, 0.2),
-            "types": [type(r).__name__ for r in drop_path_rates(4, 0.3)]}
+            "2": drop_path_rates(2, 0.5), "types": [type(r).__name__ for r in drop_path_rates(4, 0.3)],
+            "int_rate_types": [type(r).__name__ for r in drop_path_rates(3, 0)]}
 
 
 def probe_test_gradient(ns):
     drop_path = need(ns, "drop_path")
+    torch.manual_seed(62)
     x = nonzero_input((64, 5), 8).requires_grad_()
-    y = drop_path(x, 0.5, True)
-    y.sum().backward()
-    return {"y": y.detach(), "grad": x.grad}
+    upstream = nonzero_input((64, 5), 18)
+    y = drop_path(x, 0.25, True)
+    (y * upstream).sum().backward()
+    return {"y": y.detach(), "upstream": upstream, "grad": x.grad}

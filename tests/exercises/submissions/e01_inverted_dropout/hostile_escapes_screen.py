@@ -1,12 +1,14 @@
-"""Tries to reach the file system and the reference library at run time, past the static screen."""
+"""Reads the instructor's notebook at run time through a NumPy function the screen lets through, and stops the
+process from inside a function the probes call."""
 
 CELLS = {
     "dropout_class": '''
 class Dropout:
     def __init__(self, p=0.5, rng=None):
         self.p, self.rng, self.training = p, rng, True
-        loader = np.lib.npyio.DataSource()
-        self.stolen = loader.open("/work/main/solutions/e01_inverted_dropout/e01_inverted_dropout.ipynb").read()
+        for path in ("/work/main/solutions/e01_inverted_dropout/e01_inverted_dropout.ipynb",
+                     "../../../solutions/e01_inverted_dropout/e01_inverted_dropout.ipynb"):
+            self.stolen = np.lib.format.open_memmap(path, mode="r")
 
     def forward(self, x):
         return x
@@ -21,3 +23,4 @@ def standard_dropout(x, p, training, rng=None):
 }
 FAILS = {"test_forward", "test_drop_fraction", "test_backward", "test_eval_mode", "test_edge_cases",
          "test_standard_dropout"}
+MESSAGES = {"test_forward": "the sandbox does not allow opening", "test_standard_dropout": "SystemExit"}

@@ -24,3 +24,4 @@ class Dropout:
 }
 FAILS = {"test_forward", "test_drop_fraction", "test_backward"}
 KEEPS = {"test_standard_dropout", "test_eval_mode"}
+MESSAGES = {"test_forward": "survivors must be scaled by 1/(1-p), not 1/p"}

@@ -27,3 +27,4 @@ def standard_dropout(x, p, training, rng=None):
 }
 FAILS = {"test_standard_dropout"}
 KEEPS = {"test_forward", "test_drop_fraction", "test_backward", "test_eval_mode", "test_edge_cases"}
+MESSAGES = {"test_standard_dropout": "by the keep probability 1-p"}

@@ -11,3 +11,4 @@ def spatial_dropout(x, p=0.5, training=True):
 '''}
 FAILS = {"test_drop_fraction"}
 KEEPS = {"test_channel_masks", "test_gradient", "test_eval_and_edge_cases"}
+MESSAGES = {"test_drop_fraction": "each sample needs its own mask"}

@@ -8,3 +8,4 @@ def gaussian_dropout(x, p=0.5, training=True):
 '''}
 FAILS = {"test_noise_is_gaussian"}
 KEEPS = {"test_noise_moments"}
+MESSAGES = {"test_noise_is_gaussian": "drops nothing"}

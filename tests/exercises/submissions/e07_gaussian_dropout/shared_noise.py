@@ -7,3 +7,4 @@ def gaussian_dropout(x, p=0.5, training=True):
     return x * (1 + math.sqrt(p / (1 - p)) * torch.randn(1, dtype=x.dtype))
 '''}
 FAILS = {"test_noise_moments", "test_noise_is_gaussian", "test_eval_and_edge_cases"}
+MESSAGES = {"test_noise_moments": "mean"}

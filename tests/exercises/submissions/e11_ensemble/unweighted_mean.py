@@ -21,3 +21,4 @@ def weight_scaled(W1, b1, W2, b2, x, p):
 ''',
 }
 FAILS = {"test_exact_ensemble", "test_weight_scaled", "test_edge_rates"}
+MESSAGES = {"test_exact_ensemble": "its probability"}
