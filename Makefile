@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test install clean
+.PHONY: book test install browser clean
 
 install: $(STAMP)
 
@@ -16,8 +16,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip check
 	touch $(STAMP)
 
-test: $(STAMP)
+# The tests check the built book too, so `make test` builds it first (a warm rebuild re-executes nothing).
+test: book browser
 	$(PY) -m pytest
+
+# Debian's Chromium for the browser test; installed when missing and this is root, else the test is skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+		|| echo "no Chromium and not root: the browser test will be skipped"; }
 
 clean:
 	rm -rf _build
