@@ -41,5 +41,6 @@ grades: $(STAMP)
 	$(PY) -m grader grades-csv grades.csv
 
 book: $(STAMP)
+	$(PY) scripts/book_notebooks.py execute
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
-	$(PY) -c "from jupyter_cache import get_cache; [print(f'{r.data.get(\"execution_seconds\", 0):6.1f} s  {r.uri}') for r in get_cache('_build/.jupyter_cache').list_cache_records()]"
+	$(PY) scripts/book_notebooks.py times
