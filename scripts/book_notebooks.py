@@ -42,7 +42,7 @@ def times():
         total, count = total + seconds, count + 1
         flag = f"  (over the {BUDGET_S} s budget)" if seconds > BUDGET_S else ""
         print(f"{seconds:6.1f} s  {Path(project.uri).relative_to(ROOT)}{flag}")
-    print(f"{total:6.1f} s  in all, {count} notebooks (executed two at a time)")
+    print(f"{total:6.1f} s  in all, {count} notebooks (run two at a time, so each time includes sharing the CPU)")
     return 0
 
 
