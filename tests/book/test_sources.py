@@ -44,3 +44,10 @@ def test_chapter_quotes_only_its_notebooks_results(path):
     for name in set(refs):
         assert (ROOT / "notebooks" / f"{name}.ipynb").exists()
     assert "Check yourself" in text
+
+
+def test_every_checked_claim_is_listed_on_the_claims_page():
+    labels = {m for p in CHAPTERS for m in re.findall(r"^\((ch\d\dx?v?-claim-[\w-]+)\)=$", p.read_text(), re.M)}
+    listed = set(re.findall(r"<(ch\d\dx?v?-claim-[\w-]+)>", (ROOT / "book" / "claims.md").read_text()))
+    assert len(labels) >= 50
+    assert labels - listed == set(), "claims with evidence in a chapter but no row on the claims page"
