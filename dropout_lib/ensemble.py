@@ -18,7 +18,7 @@ from dropout_lib._checks import check_rate
 from dropout_lib.numpy_dropout import _as_generator
 
 MAX_HIDDEN = 14  # 2**14 = 16,384 members: the limit of exact enumeration
-_CHUNK = 1024  # members evaluated at once, to bound memory by about _CHUNK * N * K floats
+_CHUNK = 1024  # members evaluated at once, to bound memory by about _CHUNK * N * max(H, K) floats
 
 
 def all_masks(H):
@@ -95,6 +95,11 @@ def _hidden(W1, b1, W2, b2, x, enumerated):
     return np.maximum(x @ W1 + b1, 0.0), W2, b2
 
 
+def _masked_logits(h, masks, W2, b2):
+    """``(M, N, K)`` logits of the members with ``masks`` (M, H): one batched matrix product, not an einsum."""
+    return (h[None, :, :] * masks[:, None, :]) @ W2 + b2
+
+
 def member_logits(W1, b1, W2, b2, x, masks):
     r"""The logits :math:`z_m = (h \odot m) W_2 + b_2` of the members with the given masks.
 
@@ -111,7 +116,7 @@ def member_logits(W1, b1, W2, b2, x, masks):
                [1., 2.]])
     """
     h, W2, b2 = _hidden(W1, b1, W2, b2, x, enumerated=False)
-    return np.einsum("nh,mh,hk->mnk", h, np.asarray(masks, dtype=np.float64), W2) + b2
+    return _masked_logits(h, np.asarray(masks, dtype=np.float64), W2, b2)
 
 
 def member_probabilities(W1, b1, W2, b2, x, masks):
@@ -134,8 +139,7 @@ def _weighted_sum_over_members(W1, b1, W2, b2, x, p, transform):
     total = np.zeros((h.shape[0], W2.shape[1]))
     for start in range(0, len(masks), _CHUNK):
         chunk = slice(start, start + _CHUNK)
-        logits = np.einsum("nh,mh,hk->mnk", h, masks[chunk], W2) + b2
-        total += np.einsum("m,mnk->nk", weights[chunk], transform(logits))
+        total += np.tensordot(weights[chunk], transform(_masked_logits(h, masks[chunk], W2, b2)), axes=1)
     return total
 
 
@@ -245,5 +249,5 @@ def mc_ensemble(W1, b1, W2, b2, x, p, n_samples, rng=None):
     total = np.zeros((h.shape[0], W2.shape[1]))
     for start in range(0, n_samples, _CHUNK):
         masks = rng.random((min(_CHUNK, n_samples - start), h.shape[1])) >= p
-        total += _softmax(np.einsum("nh,mh,hk->mnk", h, masks.astype(np.float64), W2) + b2).sum(axis=0)
+        total += _softmax(_masked_logits(h, masks.astype(np.float64), W2, b2)).sum(axis=0)
     return total / n_samples
