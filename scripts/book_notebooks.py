@@ -2,9 +2,12 @@
 
 `make book` runs ``execute`` before ``jupyter-book build`` (which then finds every notebook in the cache, the
 same cache it would fill itself, one notebook after another) and ``times`` after it. Only notebooks whose code
-changed are executed again.
+changed are executed again, and all of them when the reference library changed (jupyter-cache looks only at a
+notebook's own cells).
 """
 
+import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -15,15 +18,31 @@ from jupyter_cache.executors import load_executor
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"
 BUDGET_S = 120  # a notebook should run in at most two minutes on a laptop CPU
+LIBRARY_STAMP = CACHE / "dropout_lib.sha256"
+
+
+def library_digest():
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "dropout_lib").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def execute():
     timeout = yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"]
     cache = get_cache(CACHE)
+    digest = library_digest()
+    if LIBRARY_STAMP.exists() and LIBRARY_STAMP.read_text() != digest:
+        print("dropout_lib changed: every notebook is executed again")
+        cache.clear_cache()
+        cache = get_cache(CACHE)
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cache.add_nb_to_project(str(notebook))
+        if not cache.get_cached_project_nb(str(notebook)):
+            os.utime(notebook)  # so that Sphinx reads the page again, and the chapters that quote it
     result = load_executor("local-parallel", cache=cache).run_and_cache(timeout=timeout)
     failed = result.excepted + result.errored
+    LIBRARY_STAMP.write_text(digest)
     for path in failed:
         print(f"failed: {path}", file=sys.stderr)
     return 1 if failed else 0
