@@ -24,7 +24,7 @@ test: book browser
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
-		|| echo "no Chromium and not root: the browser test will be skipped"; }
+		|| echo "Chromium could not be installed (root is needed): the browser test will be skipped"; }
 
 clean:
 	rm -rf _build

@@ -36,6 +36,9 @@ def execute():
         print("dropout_lib changed: every notebook is executed again")
         cache.clear_cache()
         cache = get_cache(CACHE)
+    for record in cache.list_project_records():
+        if not Path(record.uri).exists():  # a notebook deleted or renamed since the last build
+            cache.remove_nb_from_project(record.pk)
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cache.add_nb_to_project(str(notebook))
         if not cache.get_cached_project_nb(str(notebook)):
