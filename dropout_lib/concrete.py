@@ -9,16 +9,28 @@ import math
 import torch
 from torch import nn
 
-from dropout_lib._checks import check_rate
-from dropout_lib._shapes import broadcasts_to
+from dropout_lib._checks import check_broadcasts, check_flag, check_float_tensor, check_generator, check_rate
 
 EPS = 1e-7
 
 
 def _check_temperature(temperature):
+    if isinstance(temperature, bool) or not hasattr(temperature, "__float__"):
+        raise TypeError(f"temperature must be a positive real number, but got {type(temperature).__name__}")
     if not temperature > 0:
         raise ValueError(f"temperature must be positive, but got {temperature}")
     return float(temperature)
+
+
+def _check_uniform(u, shape, layer):
+    """``u`` must be uniform noise in [0, 1] (the ends included: ``torch.rand`` can draw 0, and ``eps`` keeps the
+    logarithms finite there); outside it the logarithms give NaN."""
+    check_float_tensor(u, "u")
+    if shape is not None:
+        check_broadcasts(u, shape, layer, "noise u")
+    if not ((u >= 0) & (u <= 1)).all():
+        raise ValueError(f"{layer} expects noise u in [0, 1], but got values from {u.min().item()} to "
+                         f"{u.max().item()}")
 
 
 def relaxed_drop_indicator(p, u, temperature=0.1, eps=EPS):
@@ -34,7 +46,7 @@ def relaxed_drop_indicator(p, u, temperature=0.1, eps=EPS):
 
     Args:
         p: the drop rate, a tensor in (0, 1).
-        u: uniform noise in (0, 1).
+        u: uniform noise in [0, 1], a tensor.
         temperature: :math:`t > 0`. Default: 0.1.
         eps: the constant inside the logarithms. Default: 1e-7.
 
@@ -45,6 +57,11 @@ def relaxed_drop_indicator(p, u, temperature=0.1, eps=EPS):
         >>> relaxed_drop_indicator(torch.tensor(0.5), torch.tensor([0.2, 0.5, 0.8]), temperature=0.01)
         tensor([0.0000, 0.5000, 1.0000])
     """
+    _check_uniform(u, None, "relaxed_drop_indicator")
+    return _relaxed(p, u, _check_temperature(temperature), eps)
+
+
+def _relaxed(p, u, temperature, eps):
     logit = torch.log(p + eps) - torch.log(1 - p + eps) + torch.log(u + eps) - torch.log(1 - u + eps)
     return torch.sigmoid(logit / temperature)
 
@@ -65,7 +82,7 @@ def concrete_dropout(x, p_logit, temperature=0.1, training=True, *, u=None, gene
             The rate must stay below 1: where :math:`\sigma` rounds it to 1 the division gives NaN.
         temperature: the relaxation's temperature :math:`t > 0`. Default: 0.1.
         training: apply dropout if ``True``; return ``x`` itself otherwise. Default: ``True``.
-        u: uniform noise broadcastable to ``x``; drawn afresh when ``None`` (fixing it makes the call
+        u: uniform noise in [0, 1] broadcastable to ``x``; drawn afresh when ``None`` (fixing it makes the call
             deterministic).
         generator: a ``torch.Generator`` to draw ``u`` from; the global generator when ``None``.
         eps: the constant inside the logarithms. Default: 1e-7.
@@ -81,7 +98,16 @@ def concrete_dropout(x, p_logit, temperature=0.1, training=True, *, u=None, gene
 
     Reference: Gal, Hron & Kendall (2017), NeurIPS.
     """
+    check_float_tensor(x)
+    check_flag(training, "training")
+    check_generator(generator)
     temperature = _check_temperature(temperature)
+    if isinstance(p_logit, torch.Tensor):
+        check_broadcasts(check_float_tensor(p_logit, "p_logit"), x.shape, "concrete_dropout", "p_logit")
+    elif isinstance(p_logit, bool) or not isinstance(p_logit, (int, float)):
+        raise TypeError(f"p_logit must be a tensor or a real number, but got {type(p_logit).__name__}")
+    if u is not None:
+        _check_uniform(u, x.shape, "concrete_dropout")
     if not training:
         return x
     if not isinstance(p_logit, torch.Tensor):
@@ -89,10 +115,7 @@ def concrete_dropout(x, p_logit, temperature=0.1, training=True, *, u=None, gene
     p = torch.sigmoid(p_logit)
     if u is None:
         u = torch.rand(x.shape, dtype=x.dtype, device=x.device, generator=generator)
-    elif not broadcasts_to(u.shape, x.shape):
-        raise ValueError(f"concrete_dropout expects noise u broadcastable to the input's shape {tuple(x.shape)}, "
-                         f"but got shape {tuple(u.shape)}")
-    z = relaxed_drop_indicator(p, u, temperature, eps)
+    z = _relaxed(p, u, temperature, eps)
     return x * (1 - z) / (1 - p)
 
 

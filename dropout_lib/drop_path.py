@@ -8,7 +8,7 @@ block ``x + drop_path(f(x))`` a dropped sample skips the block. The per-sample, 
 
 from torch import nn
 
-from dropout_lib._checks import check_rate
+from dropout_lib._checks import check_call, check_flag, check_mask, check_rate
 from dropout_lib.dropout import keep_mask
 
 
@@ -29,7 +29,7 @@ def drop_path(x, p=0.0, training=False, scale_by_keep=True, *, mask=None, genera
         p: probability of dropping a sample's branch. Default: 0.0 (as timm).
         training: apply only if ``True``. Default: ``False`` (as timm's function).
         scale_by_keep: divide kept samples by :math:`1-p` (inverted form). Default: ``True``.
-        mask: a per-sample keep mask of shape :math:`(B, 1, \ldots, 1)`; drawn afresh when ``None``.
+        mask: a per-sample keep mask of 0/1 broadcastable to :math:`(B, 1, \ldots, 1)`; drawn afresh when ``None``.
         generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
 
     Shape:
@@ -41,9 +41,12 @@ def drop_path(x, p=0.0, training=False, scale_by_keep=True, *, mask=None, genera
         tensor([[2., 2., 2.],
                 [0., 0., 0.]])
     """
-    p = check_rate(p)
+    p = check_call(x, p, training, generator)
+    check_flag(scale_by_keep, "scale_by_keep")
     if x.ndim < 1:
         raise ValueError("drop_path expects an input with a batch dimension, but got a 0-D tensor")
+    if mask is not None:
+        check_mask(mask, sample_mask_shape(x), "drop_path", meaning="one value per sample")
     if not training or p == 0.0:
         return x
     if mask is None:
@@ -78,7 +81,7 @@ class DropPath(nn.Module):
     def __init__(self, p=0.0, scale_by_keep=True):
         super().__init__()
         self.p = check_rate(p)
-        self.scale_by_keep = scale_by_keep
+        self.scale_by_keep = check_flag(scale_by_keep, "scale_by_keep")
 
     def forward(self, x, *, generator=None):
         return drop_path(x, self.p, self.training, self.scale_by_keep, generator=generator)

@@ -10,9 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dropout_lib._checks import check_rate
-from dropout_lib._shapes import broadcasts_to
-from dropout_lib.dropout import dropout
+from dropout_lib._checks import check_call, check_float_tensor, check_mask, check_rate
+from dropout_lib.dropout import apply_keep_mask, keep_mask
 
 
 def dropconnect_weight(weight, p=0.5, training=True, *, mask=None, generator=None):
@@ -34,16 +33,14 @@ def dropconnect_weight(weight, p=0.5, training=True, *, mask=None, generator=Non
         tensor([[2., 0.],
                 [0., 2.]])
     """
-    p = check_rate(p)
+    p = check_call(weight, p, training, generator, name="weight")
+    if mask is not None:
+        check_mask(mask, weight.shape, "dropconnect_weight", meaning="the weight's shape")
     if not training or p == 0.0:
         return weight
     if mask is None:
-        mask = torch.empty(weight.shape, dtype=weight.dtype, device=weight.device).bernoulli_(1.0 - p,
-                                                                                              generator=generator)
-    elif not broadcasts_to(mask.shape, weight.shape):
-        raise ValueError(f"the mask of shape {tuple(mask.shape)} does not broadcast to the weight's shape "
-                         f"{tuple(weight.shape)}")
-    return dropout(weight, p, training=True, mask=mask)
+        mask = keep_mask(weight.shape, p, like=weight, generator=generator)
+    return apply_keep_mask(weight, mask, p)
 
 
 def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None, generator=None):
@@ -74,6 +71,8 @@ def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None,
         >>> dropconnect_linear(torch.ones(1, 3), w, p=0.5, mask=torch.tensor([[1, 1, 0], [0, 0, 0]]))
         tensor([[4., 0.]])
     """
+    check_float_tensor(x)
+    check_float_tensor(weight, "weight")
     if weight.ndim != 2:
         raise ValueError(f"dropconnect_linear expects a 2-D weight (out, in), but got shape {tuple(weight.shape)}")
     if x.ndim < 1 or x.shape[-1] != weight.shape[1]:

@@ -10,7 +10,7 @@ import math
 import torch
 from torch import nn
 
-from dropout_lib._checks import check_rate
+from dropout_lib._checks import check_broadcasts, check_call, check_float_tensor, check_rate
 
 
 def gaussian_noise_std(p):
@@ -42,9 +42,11 @@ def gaussian_dropout(x, p=0.5, training=True, *, noise=None, generator=None):
         >>> gaussian_dropout(torch.ones(3), p=0.5, noise=torch.tensor([0.5, 1.0, 2.0]))
         tensor([0.5000, 1.0000, 2.0000])
     """
-    p = check_rate(p)
+    p = check_call(x, p, training, generator)
     if p == 1.0:
         raise ValueError("gaussian dropout needs p < 1: the noise variance p/(1-p) is infinite at p = 1")
+    if noise is not None:
+        check_broadcasts(check_float_tensor(noise, "noise"), x.shape, "gaussian_dropout", "noise")
     if not training or p == 0.0:
         return x
     if noise is None:

@@ -13,6 +13,9 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
+from dropout_lib._checks import check_flag
+from dropout_lib._modes import restored_modes
+
 
 def is_dropout_layer(module):
     """True for PyTorch's dropout modules (subclasses of ``nn.modules.dropout._DropoutNd``: ``nn.Dropout``,
@@ -63,15 +66,11 @@ def mc_dropout(model):
     if not layers:
         raise ValueError(f"{type(model).__name__} has no dropout layer, so MC dropout would return zero variance; "
                          "add one (nn.Dropout* or a layer with is_dropout = True)")
-    modes = [(m, m.training) for m in model.modules()]
-    try:
+    with restored_modes(model):
         model.eval()
         for layer in layers:
             layer.training = True  # this module only, not its children
         yield model
-    finally:
-        for module, mode in modes:
-            module.training = mode
 
 
 def _check_samples(n_samples):
@@ -101,6 +100,7 @@ def mc_samples(model, x, n_samples=50, batched=False):
         torch.Size([10, 3, 2])
     """
     n_samples = _check_samples(n_samples)
+    check_flag(batched, "batched")
     with mc_dropout(model):
         if not batched:
             return torch.stack([model(x) for _ in range(n_samples)])
@@ -185,6 +185,9 @@ def mc_classify(model, x, n_samples=50, batched=False):
         an :class:`MCClassification` ``(probs, predictive_entropy, expected_entropy, mutual_information)``,
         shaped ``(N, K)``, ``(N,)``, ``(N,)``, ``(N,)``.
 
+    Raises:
+        ValueError: as :func:`mc_predict`, and if the model's output is not at least 2-D ``(N, K)``.
+
     Example::
 
         >>> net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, 3))
@@ -192,7 +195,11 @@ def mc_classify(model, x, n_samples=50, batched=False):
         >>> out.probs.shape, out.mutual_information.shape
         (torch.Size([5, 3]), torch.Size([5]))
     """
-    probs = torch.softmax(mc_samples(model, x, n_samples, batched), dim=-1)
+    samples = mc_samples(model, x, n_samples, batched)
+    if samples.ndim < 3:  # a 1-D output has no class dimension: softmax over the batch would be silently wrong
+        raise ValueError(f"mc_classify expects the model to return logits of shape (N, K), but model(x) has shape "
+                         f"{tuple(samples.shape[1:])}")
+    probs = torch.softmax(samples, dim=-1)
     mean = probs.mean(dim=0)
     predictive = _entropy(mean)
     expected = _entropy(probs).mean(dim=0)

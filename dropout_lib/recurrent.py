@@ -9,14 +9,12 @@ draws between layers, injects noise that the recurrence amplifies; a mask fixed 
 
 import warnings
 
-import torch
 from torch import nn
 from torch.func import functional_call
 
-from dropout_lib._checks import check_ndim, check_rate
-from dropout_lib._shapes import broadcasts_to
+from dropout_lib._checks import check_call, check_flag, check_mask, check_ndim, check_rate
 from dropout_lib.dropconnect import dropconnect_weight
-from dropout_lib.dropout import dropout
+from dropout_lib.dropout import apply_keep_mask, keep_mask
 
 
 def locked_mask_shape(x, batch_first=False):
@@ -50,17 +48,17 @@ def locked_dropout(x, p=0.5, training=True, batch_first=False, *, mask=None, gen
         >>> bool((y == y[0]).all())    # every time step has the same mask
         True
     """
-    p = check_rate(p)
+    p = check_call(x, p, training, generator)
+    check_flag(batch_first, "batch_first")
     check_ndim(x, 3, "locked_dropout (N, T, H)" if batch_first else "locked_dropout (T, N, H)")
+    shape = locked_mask_shape(x, batch_first)
+    if mask is not None:
+        check_mask(mask, shape, "locked_dropout", meaning="one value per sequence and feature")
     if not training or p == 0.0:
         return x
-    shape = locked_mask_shape(x, batch_first)
     if mask is None:
-        mask = torch.empty(shape, dtype=x.dtype, device=x.device).bernoulli_(1.0 - p, generator=generator)
-    elif not broadcasts_to(mask.shape, shape):
-        raise ValueError(f"locked_dropout expects a mask broadcastable to {shape} (one value per sequence and "
-                         f"feature), but got shape {tuple(mask.shape)}")
-    return dropout(x, p, training=True, mask=mask)
+        mask = keep_mask(shape, p, like=x, generator=generator)
+    return apply_keep_mask(x, mask, p)
 
 
 class LockedDropout(nn.Module):
@@ -91,7 +89,7 @@ class LockedDropout(nn.Module):
     def __init__(self, p=0.5, batch_first=False):
         super().__init__()
         self.p = check_rate(p)
-        self.batch_first = bool(batch_first)
+        self.batch_first = check_flag(batch_first, "batch_first")
 
     def forward(self, x, *, generator=None):
         return locked_dropout(x, self.p, self.training, self.batch_first, generator=generator)

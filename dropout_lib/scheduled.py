@@ -108,7 +108,7 @@ class ScheduledDropout(nn.Module):
         self._go_to(0)
 
     def _go_to(self, steps_taken):
-        self.p = check_rate(self.schedule(steps_taken))
+        self.p = check_rate(self.schedule(steps_taken), f"schedule({steps_taken})")
         self.steps_taken = steps_taken
 
     def step(self):

@@ -13,11 +13,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dropout_lib._checks import check_rate
-from dropout_lib._shapes import broadcasts_to
+from dropout_lib._checks import check_flag, check_float_tensor, check_generator, check_mask, check_rate
 
 
 def _check_weight(weight):
+    check_float_tensor(weight, "weight")
     if weight.ndim < 2:
         raise ValueError(f"targeted dropout expects a weight of shape (out, in, *), at least 2-D, but got shape "
                          f"{tuple(weight.shape)}")
@@ -65,6 +65,7 @@ def targeted_weight_mask(weight, drop_rate=0.5, targeted_fraction=0.5, *, genera
         tensor([[False,  True, False,  True]])
     """
     alpha = check_rate(drop_rate, "drop_rate")
+    check_generator(generator)
     return ~targeted_candidates(weight, targeted_fraction) | _draw_keep(weight, alpha, generator)
 
 
@@ -103,16 +104,18 @@ def targeted_dropout(weight, drop_rate=0.5, targeted_fraction=0.5, training=True
     Reference: Gomez et al. (2019), arXiv:1905.13678.
     """
     alpha = check_rate(drop_rate, "drop_rate")
+    check_flag(training, "training")
+    check_flag(prune, "prune")
+    check_generator(generator)
     candidates = targeted_candidates(weight, targeted_fraction)
+    if mask is not None:
+        check_mask(mask, weight.shape, "targeted_dropout", meaning="the weight's shape")
     if not training:
         return weight.masked_fill(candidates, 0.0) if prune else weight
     if alpha == 0.0:
         return weight
     if mask is None:
         mask = _draw_keep(weight, alpha, generator)
-    elif not broadcasts_to(mask.shape, weight.shape):
-        raise ValueError(f"the mask of shape {tuple(mask.shape)} does not broadcast to the weight's shape "
-                         f"{tuple(weight.shape)}")
     keep = ~candidates | mask.bool()
     return weight * keep.to(weight.dtype)
 
@@ -148,7 +151,7 @@ class TargetedDropoutLinear(nn.Linear):
         super().__init__(in_features, out_features, bias, device=device, dtype=dtype)
         self.drop_rate = check_rate(drop_rate, "drop_rate")
         self.targeted_fraction = check_rate(targeted_fraction, "targeted_fraction")
-        self.prune_in_eval = bool(prune_in_eval)
+        self.prune_in_eval = check_flag(prune_in_eval, "prune_in_eval")
 
     def forward(self, x, *, generator=None):
         weight = targeted_dropout(self.weight, self.drop_rate, self.targeted_fraction, self.training,

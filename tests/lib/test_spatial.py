@@ -62,10 +62,15 @@ def test_too_few_dimensions_rejected():
         spatial_dropout(torch.ones(4, 5), 0.5)
 
 
-@pytest.mark.parametrize("layer, bad", [(SpatialDropout1d, (2, 3)), (SpatialDropout2d, (2, 3, 4)),
-                                        (SpatialDropout3d, (2, 3, 4, 5)), (SpatialDropout2d, (1, 2, 3, 4, 5))])
-def test_module_wrong_rank_rejected(layer, bad):
-    with pytest.raises(ValueError, match=f"{layer.__name__} expects a {layer.spatial_dims + 2}-D input"):
+@pytest.mark.parametrize("layer, bad, wanted", [
+    (SpatialDropout1d, (2,), r"a 2-D or 3-D input of shape \(C, L\) or \(N, C, L\)"),
+    (SpatialDropout1d, (2, 3, 4, 5), r"a 2-D or 3-D input"),
+    (SpatialDropout2d, (2, 3, 4), r"a 4-D input of shape \(N, C, H, W\)"),
+    (SpatialDropout2d, (1, 2, 3, 4, 5), r"a 4-D input"),
+    (SpatialDropout3d, (2, 3, 4), r"a 4-D or 5-D input of shape \(C, D, H, W\) or \(N, C, D, H, W\)"),
+])
+def test_module_wrong_rank_rejected(layer, bad, wanted):
+    with pytest.raises(ValueError, match=f"{layer.__name__} expects {wanted}.*, but got a {len(bad)}-D input"):
         layer(0.5)(torch.ones(bad))
 
 
