@@ -19,7 +19,7 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 ALPHA_PRIME = -SELU_LAMBDA * SELU_ALPHA
 
 
-def alpha_dropout_coefficients(p):
+def alpha_dropout_coefficients(p: float) -> tuple[float, float]:
     r"""Return ``(a, b)`` of the affine map of alpha dropout with drop probability ``p``.
 
     .. math::
@@ -60,7 +60,8 @@ def _alpha(x, p, training, inplace, feature, mask, generator):
     return x.copy_(y) if inplace else y
 
 
-def alpha_dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None):
+def alpha_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
+                  mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Alpha dropout (Klambauer et al., 2017).
 
     .. math::
@@ -91,7 +92,8 @@ def alpha_dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generato
     return _alpha(x, p, training, inplace, False, mask, generator)
 
 
-def feature_alpha_dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None):
+def feature_alpha_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
+                          mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Alpha dropout of whole channels: the mask has shape :math:`(N, C, 1, \ldots, 1)`.
 
     Same formula and arguments as :func:`alpha_dropout`; the input has shape :math:`(N, C, *)`, and a ``mask``
@@ -123,15 +125,15 @@ class AlphaDropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = check_rate(p)
         self.inplace = check_flag(inplace, "inplace")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return alpha_dropout(x, self.p, self.training, self.inplace, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
 
@@ -148,5 +150,5 @@ class FeatureAlphaDropout(AlphaDropout):
         torch.Size([4, 8, 5])
     """
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return feature_alpha_dropout(x, self.p, self.training, self.inplace, generator=generator)

@@ -7,6 +7,8 @@ Reference: Li, Chen, Hu & Yang (2019), "Understanding the Disharmony between Dro
 Variance Shift", CVPR.
 """
 
+from collections.abc import Iterable, Sequence
+
 import numpy as np
 import torch
 from torch import nn
@@ -15,8 +17,10 @@ from dropout_lib._checks import check_rate
 from dropout_lib._modes import restored_modes
 from dropout_lib.mc import mc_dropout
 
+Moment = float | np.ndarray | torch.Tensor  # a mean or a variance, elementwise
 
-def dropout_variance(mean, var, p):
+
+def dropout_variance(mean: Moment, var: Moment, p: float) -> tuple[Moment, Moment]:
     r"""The variance of an inverted-dropout unit in training and at inference.
 
     For :math:`y = x m/(1-p)` with :math:`m \sim \mathrm{Bernoulli}(1-p)` independent of :math:`x`,
@@ -66,7 +70,7 @@ def _input_of(batch):
 
 
 @torch.no_grad()
-def recalibrate_batchnorm(model, batches):
+def recalibrate_batchnorm(model: nn.Module, batches: Iterable[torch.Tensor | Sequence[torch.Tensor]]) -> int:
     r"""Re-estimate the running statistics of every batch-norm layer of ``model`` with dropout switched off.
 
     Each batch-norm layer (``nn.BatchNorm1d/2d/3d``, ``SyncBatchNorm``, with ``track_running_stats``) has its
@@ -139,7 +143,7 @@ def _channel_variance(x):
 
 
 @torch.no_grad()
-def measure_variance_shift(model, x, layer):
+def measure_variance_shift(model: nn.Module, x: torch.Tensor, layer: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
     r"""The per-channel variance of the input of ``layer`` with dropout on and with dropout off.
 
     Both passes keep every module except the dropout layers in evaluation mode (batch norm uses its running

@@ -33,7 +33,8 @@ def _check_uniform(u, shape, layer):
                          f"{u.max().item()}")
 
 
-def relaxed_drop_indicator(p, u, temperature=0.1, eps=EPS):
+def relaxed_drop_indicator(p: torch.Tensor, u: torch.Tensor, temperature: float = 0.1,
+                           eps: float = EPS) -> torch.Tensor:
     r"""The Concrete relaxation of a Bernoulli(p) drop indicator.
 
     .. math::
@@ -66,7 +67,9 @@ def _relaxed(p, u, temperature, eps):
     return torch.sigmoid(logit / temperature)
 
 
-def concrete_dropout(x, p_logit, temperature=0.1, training=True, *, u=None, generator=None, eps=EPS):
+def concrete_dropout(x: torch.Tensor, p_logit: torch.Tensor | float, temperature: float = 0.1, training: bool = True, *,
+                     u: torch.Tensor | None = None, generator: torch.Generator | None = None,
+                     eps: float = EPS) -> torch.Tensor:
     r"""Concrete dropout with drop rate :math:`p = \sigma(\text{p\_logit})`.
 
     .. math::
@@ -150,7 +153,7 @@ class ConcreteDropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, init_p=0.1, temperature=0.1):
+    def __init__(self, init_p: float = 0.1, temperature: float = 0.1) -> None:
         super().__init__()
         init_p = check_rate(init_p, "init_p")
         if not 0.0 < init_p < 1.0:
@@ -159,19 +162,20 @@ class ConcreteDropout(nn.Module):
         self.p_logit = nn.Parameter(torch.tensor(math.log(init_p) - math.log(1.0 - init_p)))
 
     @property
-    def p(self):
+    def p(self) -> torch.Tensor:
         r"""The current drop rate :math:`\sigma(\text{p\_logit})`, a differentiable scalar tensor."""
         return torch.sigmoid(self.p_logit)
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return concrete_dropout(x, self.p_logit, self.temperature, self.training, generator=generator)
 
-    def entropy(self):
+    def entropy(self) -> torch.Tensor:
         r"""The entropy of the Bernoulli(p) drop indicator, :math:`\mathcal{H}(p) = -(p\log p + (1-p)\log(1-p))`."""
         p = self.p
         return -(p * torch.log(p) + (1 - p) * torch.log(1 - p))
 
-    def regularizer(self, weight_sq_sum, input_dim, weight_regularizer=1e-6, dropout_regularizer=1e-5):
+    def regularizer(self, weight_sq_sum: torch.Tensor, input_dim: int, weight_regularizer: float = 1e-6,
+                    dropout_regularizer: float = 1e-5) -> torch.Tensor:
         r"""The KL term of Gal, Hron & Kendall (2017) for the layer that follows this dropout.
 
         .. math::
@@ -192,5 +196,5 @@ class ConcreteDropout(nn.Module):
         """
         return weight_regularizer * weight_sq_sum / (1 - self.p) - dropout_regularizer * input_dim * self.entropy()
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p.item():.4f}, temperature={self.temperature}"

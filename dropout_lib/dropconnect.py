@@ -14,7 +14,8 @@ from dropout_lib._checks import check_call, check_float_tensor, check_mask, chec
 from dropout_lib.dropout import apply_keep_mask, keep_mask
 
 
-def dropconnect_weight(weight, p=0.5, training=True, *, mask=None, generator=None):
+def dropconnect_weight(weight: torch.Tensor, p: float = 0.5, training: bool = True, *, mask: torch.Tensor | None = None,
+                       generator: torch.Generator | None = None) -> torch.Tensor:
     r"""The weight with DropConnect applied: :math:`M \odot W / (1-p)`, :math:`M_{ij} \sim \mathrm{Bernoulli}(1-p)`.
 
     One mask for the whole weight, drawn afresh at every call unless ``mask`` is given. This is inverted dropout
@@ -43,7 +44,9 @@ def dropconnect_weight(weight, p=0.5, training=True, *, mask=None, generator=Non
     return apply_keep_mask(weight, mask, p)
 
 
-def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None, generator=None):
+def dropconnect_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, p: float = 0.5,
+                       training: bool = True, *, mask: torch.Tensor | None = None,
+                       generator: torch.Generator | None = None) -> torch.Tensor:
     r"""A linear layer whose weights are dropped.
 
     .. math::
@@ -119,7 +122,8 @@ class DropConnectLinear(nn.Module):
     is_dropout = True
     mask_shared_across_batch = True
 
-    def __init__(self, in_features, out_features, p=0.5, bias=True, *, device=None, dtype=None):
+    def __init__(self, in_features: int, out_features: int, p: float = 0.5, bias: bool = True, *,
+                 device: torch.device | str | None = None, dtype: torch.dtype | None = None) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -128,13 +132,13 @@ class DropConnectLinear(nn.Module):
         self.bias = nn.Parameter(torch.empty(out_features, device=device, dtype=dtype)) if bias else None
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         # nn.Linear's own initialisation code, so that the random draws (and their order) are the same.
         nn.Linear.reset_parameters(self)
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return dropconnect_linear(x, self.weight, self.bias, self.p, self.training, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, p={self.p}, "
                 f"bias={self.bias is not None}")

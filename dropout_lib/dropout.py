@@ -5,13 +5,16 @@ Neural Networks from Overfitting", JMLR 15. PyTorch's ``torch.nn.Dropout`` compu
 exists so that the course can show every step and test it against PyTorch bit for bit.
 """
 
+from collections.abc import Sequence
+
 import torch
 from torch import nn
 
 from dropout_lib._checks import check_call, check_flag, check_mask, check_rate
 
 
-def keep_mask(shape, p, *, like, generator=None):
+def keep_mask(shape: Sequence[int], p: float, *, like: torch.Tensor,
+              generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Draw a keep mask :math:`m_i \sim \mathrm{Bernoulli}(1-p)` of the given shape.
 
     The mask has the dtype and device of ``like`` (ones for kept elements, zeros for dropped ones), the form in
@@ -37,7 +40,8 @@ def apply_keep_mask(x, mask, p):
     return x * noise
 
 
-def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None):
+def dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
+            mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Inverted dropout.
 
     .. math::
@@ -110,13 +114,13 @@ class Dropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = check_rate(p)
         self.inplace = check_flag(inplace, "inplace")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return dropout(x, self.p, self.training, self.inplace, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

@@ -13,12 +13,13 @@ from torch import nn
 from dropout_lib._checks import check_broadcasts, check_call, check_float_tensor, check_rate
 
 
-def gaussian_noise_std(p):
+def gaussian_noise_std(p: float) -> float:
     r"""The noise's standard deviation :math:`\sigma = \sqrt{p/(1-p)}`, that of the inverted Bernoulli mask."""
     return math.sqrt(p / (1.0 - p))
 
 
-def gaussian_dropout(x, p=0.5, training=True, *, noise=None, generator=None):
+def gaussian_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, *, noise: torch.Tensor | None = None,
+                     generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Gaussian dropout.
 
     .. math::
@@ -75,14 +76,14 @@ class GaussianDropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.5):
+    def __init__(self, p: float = 0.5) -> None:
         super().__init__()
         self.p = check_rate(p)
         if self.p == 1.0:
             raise ValueError("gaussian dropout needs p < 1: the noise variance p/(1-p) is infinite at p = 1")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return gaussian_dropout(x, self.p, self.training, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}"

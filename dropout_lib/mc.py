@@ -7,6 +7,7 @@ off altogether.
 """
 
 import operator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from dropout_lib._checks import check_flag
 from dropout_lib._modes import restored_modes
 
 
-def is_dropout_layer(module):
+def is_dropout_layer(module: nn.Module) -> bool:
     """True for PyTorch's dropout modules (subclasses of ``nn.modules.dropout._DropoutNd``: ``nn.Dropout``,
     ``nn.Dropout1d/2d/3d``, ``nn.AlphaDropout``, ``nn.FeatureAlphaDropout``) and for every module that declares
     itself stochastic with the class attribute ``is_dropout = True``, as every layer of this library does.
@@ -33,7 +34,7 @@ def is_dropout_layer(module):
     return isinstance(module, nn.modules.dropout._DropoutNd) or getattr(module, "is_dropout", False) is True
 
 
-def dropout_layers(model):
+def dropout_layers(model: nn.Module) -> list[nn.Module]:
     """The dropout layers of ``model`` (itself included), in the order of ``model.modules()``.
 
     Example::
@@ -45,7 +46,7 @@ def dropout_layers(model):
 
 
 @contextmanager
-def mc_dropout(model):
+def mc_dropout(model: nn.Module) -> Iterator[nn.Module]:
     """Within the block, only the dropout layers of ``model`` are in training mode; every other module (batch
     norm, and the children of a dropout layer such as the LSTM inside a ``WeightDrop``) is in evaluation mode.
     Every module's mode is restored on exit, also after an exception.
@@ -84,7 +85,7 @@ def _check_samples(n_samples):
 
 
 @torch.no_grad()
-def mc_samples(model, x, n_samples=50, batched=False):
+def mc_samples(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool = False) -> torch.Tensor:
     r"""``n_samples`` stochastic forward passes of ``model`` on ``x``, stacked: shape ``(n_samples, *model(x).shape)``.
 
     With ``batched=True`` the samples come from ONE forward pass on ``x`` repeated ``n_samples`` times along the
@@ -114,7 +115,8 @@ def mc_samples(model, x, n_samples=50, batched=False):
         return out.reshape(n_samples, x.shape[0], *out.shape[1:])
 
 
-def mc_predict(model, x, n_samples=50, batched=False):
+def mc_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 50,
+               batched: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     r"""MC-dropout predictive mean and variance.
 
     .. math::
@@ -166,7 +168,7 @@ def _entropy(probs):
     return -(probs * torch.log(probs.clamp_min(torch.finfo(probs.dtype).tiny))).sum(dim=-1)
 
 
-def mc_classify(model, x, n_samples=50, batched=False):
+def mc_classify(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool = False) -> MCClassification:
     r"""MC-dropout prediction of a classifier whose output is logits of shape ``(N, K)``.
 
     .. math::

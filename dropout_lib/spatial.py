@@ -5,18 +5,20 @@ Networks", CVPR. Neighbouring pixels of a feature map are strongly correlated, s
 removes information; dropping the whole channel does.
 """
 
+import torch
 from torch import nn
 
 from dropout_lib._checks import check_call, check_flag, check_float_tensor, check_mask, check_min_ndim, check_rate
 from dropout_lib.dropout import apply_keep_mask, keep_mask
 
 
-def channel_mask_shape(x):
+def channel_mask_shape(x: torch.Tensor) -> tuple[int, ...]:
     """The shape ``(N, C, 1, ..., 1)`` of a spatial-dropout mask for an input of shape ``(N, C, *spatial)``."""
     return (*x.shape[:2], *([1] * (x.ndim - 2)))
 
 
-def spatial_dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None):
+def spatial_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
+                    mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Spatial dropout: keep or drop each (sample, channel) feature map as a whole.
 
     .. math::
@@ -59,12 +61,12 @@ class _SpatialDropoutNd(nn.Module):
     spatial_dims = None  # set by subclasses
     accepts_unbatched = True  # an input without the batch dimension, (C, *spatial), is one sample
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = check_rate(p)
         self.inplace = check_flag(inplace, "inplace")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         spatial = "L" if self.spatial_dims == 1 else ", ".join("DHW"[3 - self.spatial_dims:])
         batched = self.spatial_dims + 2
         check_float_tensor(x)
@@ -78,7 +80,7 @@ class _SpatialDropoutNd(nn.Module):
                              f"of shape {tuple(x.shape)}")
         return spatial_dropout(x, self.p, self.training, self.inplace, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
 

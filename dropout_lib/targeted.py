@@ -23,7 +23,7 @@ def _check_weight(weight):
                          f"{tuple(weight.shape)}")
 
 
-def targeted_candidates(weight, targeted_fraction=0.5):
+def targeted_candidates(weight: torch.Tensor, targeted_fraction: float = 0.5) -> torch.Tensor:
     r"""Boolean mask of the candidates for dropping: for each output unit (row of the ``(out, in, *)`` weight,
     trailing dimensions flattened), the :math:`k = \lfloor\gamma \cdot \text{fan\_in}\rfloor` entries of smallest
     magnitude, ties broken by position.
@@ -55,7 +55,8 @@ def _draw_keep(weight, alpha, generator):
     return torch.empty(weight.shape, device=weight.device).bernoulli_(1.0 - alpha, generator=generator).bool()
 
 
-def targeted_weight_mask(weight, drop_rate=0.5, targeted_fraction=0.5, *, generator=None):
+def targeted_weight_mask(weight: torch.Tensor, drop_rate: float = 0.5, targeted_fraction: float = 0.5, *,
+                         generator: torch.Generator | None = None) -> torch.Tensor:
     r"""A random keep mask for targeted dropout: ``False`` where a candidate is dropped, each candidate
     independently with probability :math:`\alpha` = ``drop_rate``; ``True`` everywhere else.
 
@@ -69,8 +70,9 @@ def targeted_weight_mask(weight, drop_rate=0.5, targeted_fraction=0.5, *, genera
     return ~targeted_candidates(weight, targeted_fraction) | _draw_keep(weight, alpha, generator)
 
 
-def targeted_dropout(weight, drop_rate=0.5, targeted_fraction=0.5, training=True, *, prune=True, mask=None,
-                     generator=None):
+def targeted_dropout(weight: torch.Tensor, drop_rate: float = 0.5, targeted_fraction: float = 0.5,
+                     training: bool = True, *, prune: bool = True, mask: torch.Tensor | None = None,
+                     generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Targeted weight dropout.
 
     .. math::
@@ -146,18 +148,19 @@ class TargetedDropoutLinear(nn.Linear):
     is_dropout = True
     mask_shared_across_batch = True
 
-    def __init__(self, in_features, out_features, bias=True, drop_rate=0.5, targeted_fraction=0.5,
-                 prune_in_eval=True, *, device=None, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, drop_rate: float = 0.5,
+                 targeted_fraction: float = 0.5, prune_in_eval: bool = True, *,
+                 device: torch.device | str | None = None, dtype: torch.dtype | None = None) -> None:
         super().__init__(in_features, out_features, bias, device=device, dtype=dtype)
         self.drop_rate = check_rate(drop_rate, "drop_rate")
         self.targeted_fraction = check_rate(targeted_fraction, "targeted_fraction")
         self.prune_in_eval = check_flag(prune_in_eval, "prune_in_eval")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         weight = targeted_dropout(self.weight, self.drop_rate, self.targeted_fraction, self.training,
                                   prune=self.prune_in_eval, generator=generator)
         return F.linear(x, weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (super().extra_repr() + f", drop_rate={self.drop_rate}, targeted_fraction={self.targeted_fraction}, "
                 f"prune_in_eval={self.prune_in_eval}")
