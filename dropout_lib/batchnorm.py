@@ -55,8 +55,9 @@ def dropout_variance(mean: Moment, var: Moment, p: float) -> tuple[Moment, Momen
     p = check_rate(p)
     if p == 1.0:
         raise ValueError("the training variance is undefined at p = 1: every unit is dropped and nothing is rescaled")
-    if (var < 0).any() if isinstance(var, torch.Tensor) else np.any(np.asarray(var) < 0):
-        raise ValueError(f"var must be non-negative (it is a variance), but got {var}")
+    lowest = np.min(var.detach().double().cpu().numpy() if isinstance(var, torch.Tensor) else var, initial=0.0)
+    if lowest < 0:
+        raise ValueError(f"var must be non-negative (it is a variance), but got {lowest}")
     train_var = (mean * mean + var) / (1.0 - p) - mean * mean
     return train_var, var
 
