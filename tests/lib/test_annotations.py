@@ -1,5 +1,6 @@
-"""Every public function and class of the library (``dropout_lib.__all__``) has type hints: each parameter and
-the return value of the functions, of the classes' ``__init__``, ``forward`` and other public methods."""
+"""Every public function and class of the library (``dropout_lib.__all__``, and the public names of the modules
+it lists, ``numpy_dropout`` and ``numpy_mlp``) has type hints: each parameter and the return value of the
+functions, of the classes' ``__init__``, ``forward`` and other public methods."""
 
 import inspect
 import typing
@@ -9,9 +10,18 @@ import pytest
 import dropout_lib
 
 
-def public_callables():
+def public_names():
     for name in dropout_lib.__all__:
         obj = getattr(dropout_lib, name)
+        if inspect.ismodule(obj):
+            yield from ((f"{name}.{attr}", value) for attr, value in vars(obj).items()
+                        if not attr.startswith("_") and getattr(value, "__module__", None) == obj.__name__)
+        else:
+            yield name, obj
+
+
+def public_callables():
+    for name, obj in public_names():
         if inspect.isfunction(obj) or hasattr(obj, "__wrapped__"):
             yield name, inspect.unwrap(obj)
         elif inspect.isclass(obj):
@@ -30,7 +40,8 @@ CALLABLES = dict(public_callables())
 
 def test_the_public_api_is_found():
     assert {"dropout", "mc_dropout", "Dropout.__init__", "Dropout.forward", "SpatialDropout2d.__init__",
-            "ConcreteDropout.p", "WeightDrop.dropped_weights"} <= set(CALLABLES)
+            "ConcreteDropout.p", "WeightDrop.dropped_weights", "numpy_dropout.inverted_dropout",
+            "numpy_dropout.Dropout.backward", "numpy_mlp.MLP.params"} <= set(CALLABLES)
 
 
 @pytest.mark.parametrize("name", sorted(CALLABLES))
