@@ -41,6 +41,16 @@ def check_rate(p, name="p"):
     return value
 
 
+def check_positive(value, name, *, allow_zero=False):
+    """Return ``value`` as a float after checking that it is a real number above zero (or at least zero)."""
+    if isinstance(value, bool) or not hasattr(value, "__float__") or getattr(value, "shape", ()) != ():
+        raise TypeError(f"{name} must be a real number, but got {_kind(value)}")
+    wanted = "non-negative" if allow_zero else "positive"
+    if not (value >= 0 if allow_zero else value > 0):  # NaN fails both
+        raise ValueError(f"{name} must be {wanted}, but got {value}")
+    return float(value)
+
+
 def check_flag(value, name):
     """Raise ``TypeError`` unless ``value`` is a bool (``training="no"`` would otherwise count as true)."""
     if not isinstance(value, bool):

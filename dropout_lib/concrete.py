@@ -9,17 +9,10 @@ import math
 import torch
 from torch import nn
 
-from dropout_lib._checks import check_broadcasts, check_flag, check_float_tensor, check_generator, check_rate
+from dropout_lib._checks import (check_broadcasts, check_flag, check_float_tensor, check_generator, check_positive,
+                                 check_rate)
 
 EPS = 1e-7
-
-
-def _check_temperature(temperature):
-    if isinstance(temperature, bool) or not hasattr(temperature, "__float__"):
-        raise TypeError(f"temperature must be a positive real number, but got {type(temperature).__name__}")
-    if not temperature > 0:
-        raise ValueError(f"temperature must be positive, but got {temperature}")
-    return float(temperature)
 
 
 def _check_uniform(u, shape, layer):
@@ -59,7 +52,7 @@ def relaxed_drop_indicator(p: torch.Tensor, u: torch.Tensor, temperature: float 
         tensor([0.0000, 0.5000, 1.0000])
     """
     _check_uniform(u, None, "relaxed_drop_indicator")
-    return _relaxed(p, u, _check_temperature(temperature), eps)
+    return _relaxed(p, u, check_positive(temperature, "temperature"), eps)
 
 
 def _relaxed(p, u, temperature, eps):
@@ -104,7 +97,7 @@ def concrete_dropout(x: torch.Tensor, p_logit: torch.Tensor | float, temperature
     check_float_tensor(x)
     check_flag(training, "training")
     check_generator(generator)
-    temperature = _check_temperature(temperature)
+    temperature = check_positive(temperature, "temperature")
     if isinstance(p_logit, torch.Tensor):
         check_broadcasts(check_float_tensor(p_logit, "p_logit"), x.shape, "concrete_dropout", "p_logit")
     elif isinstance(p_logit, bool) or not isinstance(p_logit, (int, float)):
@@ -158,7 +151,7 @@ class ConcreteDropout(nn.Module):
         init_p = check_rate(init_p, "init_p")
         if not 0.0 < init_p < 1.0:
             raise ValueError(f"init_p must be strictly between 0 and 1 to have a finite logit, but got {init_p}")
-        self.temperature = _check_temperature(temperature)
+        self.temperature = check_positive(temperature, "temperature")
         self.p_logit = nn.Parameter(torch.tensor(math.log(init_p) - math.log(1.0 - init_p)))
 
     @property

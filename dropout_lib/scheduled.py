@@ -11,13 +11,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from dropout_lib._checks import check_rate
+from dropout_lib._checks import check_positive, check_rate
 from dropout_lib.dropout import dropout
-
-
-def _check_step(step):
-    if not step >= 0:
-        raise ValueError(f"step must be non-negative, but got {step}")
 
 
 def linear_ramp(step: float, total_steps: float, start_p: float = 0.0, end_p: float = 0.5) -> float:
@@ -38,9 +33,8 @@ def linear_ramp(step: float, total_steps: float, start_p: float = 0.0, end_p: fl
         [0.0, 0.2, 0.4, 0.4]
     """
     start_p, end_p = check_rate(start_p, "start_p"), check_rate(end_p, "end_p")
-    if not total_steps > 0:
-        raise ValueError(f"total_steps must be positive, but got {total_steps}")
-    _check_step(step)
+    check_positive(total_steps, "total_steps")
+    check_positive(step, "step", allow_zero=True)
     return start_p + (end_p - start_p) * min(step, total_steps) / total_steps
 
 
@@ -64,9 +58,8 @@ def curriculum_rate(step: float, gamma: float = 1e-3, final_keep: float = 0.5) -
         0.3161
     """
     theta = check_rate(final_keep, "final_keep")
-    if not gamma >= 0:
-        raise ValueError(f"gamma must be non-negative, but got {gamma}")
-    _check_step(step)
+    check_positive(gamma, "gamma", allow_zero=True)
+    check_positive(step, "step", allow_zero=True)
     return (1.0 - theta) * (1.0 - math.exp(-gamma * step))
 
 

@@ -194,7 +194,7 @@ def test_concrete_noise_at_the_ends_is_finite():
 def test_concrete_other_arguments_checked():
     with pytest.raises(TypeError, match="p_logit must be a tensor or a real number, but got str"):
         concrete_dropout(torch.ones(3), "0")
-    with pytest.raises(TypeError, match="temperature must be a positive real number, but got str"):
+    with pytest.raises(TypeError, match="temperature must be a real number, but got str"):
         concrete_dropout(torch.ones(3), 0.0, temperature="hot")
     with pytest.raises(TypeError, match="u must be a torch.Tensor, but got numpy.ndarray"):
         concrete_dropout(torch.ones(3), 0.0, u=np.full(3, 0.5))
@@ -235,3 +235,28 @@ def test_dropconnect_linear_checks_input_and_weight():
         DropConnectLinear(3, 2)(torch.ones(4, 3, dtype=torch.int64))
     with pytest.raises(TypeError, match="weight must be a torch.Tensor, but got numpy.ndarray"):
         dropconnect_linear(torch.ones(4, 3), np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: linear_ramp(1, "10"), "total_steps must be a real number, but got str"),
+    (lambda: linear_ramp("1", 10), "step must be a real number, but got str"),
+    (lambda: curriculum_rate(1, gamma=None), "gamma must be a real number, but got NoneType"),
+    (lambda: ConcreteDropout(temperature="hot"), "temperature must be a real number, but got str"),
+    (lambda: relaxed_drop_indicator(torch.tensor(0.5), torch.rand(3), temperature=torch.ones(2)),
+     "temperature must be a real number, but got a tensor of dtype torch.float32"),
+])
+def test_numbers_of_the_wrong_kind_refused(call, message):
+    # they failed inside a comparison: "'>' not supported between instances of 'str' and 'int'"
+    with pytest.raises(TypeError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: linear_ramp(1, float("nan")), "total_steps must be positive, but got nan"),
+    (lambda: curriculum_rate(-1), "step must be non-negative, but got -1"),
+    (lambda: relaxed_drop_indicator(torch.tensor(0.5), torch.rand(3), temperature=0.0),
+     "temperature must be positive, but got 0.0"),
+])
+def test_numbers_out_of_range_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
