@@ -97,7 +97,8 @@ def check_mask(mask, shape, layer, name="mask", meaning=""):
     if not isinstance(mask, torch.Tensor):
         raise TypeError(f"{layer}: {name} must be a torch.Tensor, but got {_kind(mask)}")
     check_broadcasts(mask, shape, layer, name, meaning)
-    if mask.dtype is not torch.bool and not ((mask == 0) | (mask == 1)).all():
+    # m - m*m is zero exactly for 0 and 1, also in floating point (NaN and inf give NaN): one pass, not three
+    if mask.dtype is not torch.bool and mask.addcmul(mask, mask, value=-1).any():
         raise ValueError(f"{layer}: {name} must hold only 0 and 1 (keep or drop), but got values such as "
                          f"{mask[(mask != 0) & (mask != 1)].flatten()[0].item()}")
     return mask
@@ -105,11 +106,9 @@ def check_mask(mask, shape, layer, name="mask", meaning=""):
 
 def check_broadcasts(tensor, shape, layer, name, meaning=""):
     """Raise ``ValueError`` unless ``tensor`` broadcasts to ``shape`` without changing it."""
-    try:
-        fits = torch.broadcast_shapes(tensor.shape, shape) == torch.Size(shape)
-    except RuntimeError:  # incompatible shapes: broadcast_shapes raises instead of answering
-        fits = False
-    if not fits:
+    # in Python rather than torch.broadcast_shapes, which costs more than a small dropout itself
+    small, target = tuple(tensor.shape), tuple(shape)
+    if len(small) > len(target) or any(s not in (1, t) for s, t in zip(reversed(small), reversed(target))):
         detail = f" ({meaning})" if meaning else ""
         raise ValueError(f"{layer} expects {name} broadcastable to {tuple(shape)}{detail}, but got shape "
                          f"{tuple(tensor.shape)}")
