@@ -1,5 +1,5 @@
-"""pyproject.toml declares what the library imports: the layers need torch and NumPy only; the course's helpers
-(`data`, `plotting`, `training`) each need an optional extra of the same name."""
+"""pyproject.toml declares what the library imports: the layers need torch and NumPy only; the course's modules
+`data`, `plotting` and `training` each need an optional extra of the same name."""
 
 import ast
 import subprocess
@@ -36,7 +36,7 @@ def test_every_import_is_declared(path):
     assert third_party_imports(path) <= declared, f"{path.name} imports packages that pyproject.toml does not declare"
 
 
-def test_the_extras_are_the_helpers():
+def test_one_extra_per_course_module():
     assert set(PROJECT["optional-dependencies"]) == {"data", "plotting", "training"}
 
 
