@@ -4,9 +4,10 @@
 def probe_test_parameters(ns):
     DropConnectLinear = need(ns, "DropConnectLinear")
     torch.manual_seed(30)
-    big = DropConnectLinear(400, 300, p=0.5)
+    in_features, out_features = 400, 300
+    big = DropConnectLinear(in_features, out_features, p=0.5)
     no_bias = DropConnectLinear(4, 3, bias=False)
-    return {"weight": big.weight.detach(), "bias": big.bias.detach(),
+    return {"in_features": in_features, "out_features": out_features, "weight": big.weight.detach(), "bias": big.bias.detach(),
             "registered": sorted(name for name, _ in big.named_parameters()),
             "is_module": isinstance(big, torch.nn.Module), "training": big.training,
             "no_bias": no_bias.bias is None, "no_bias_registered": sorted(n for n, _ in no_bias.named_parameters())}

@@ -15,13 +15,14 @@ def verdict_test_parameters(obs):
     assert obs["is_module"], "DropConnectLinear must be a torch.nn.Module"
     assert obs["training"] is True, "a new module starts in training mode: call super().__init__()"
     w, b = as_tensor(obs["weight"], "weight"), as_tensor(obs["bias"], "bias")
-    assert w.shape == (300, 400) and b.shape == (300,), (
-        f"weight must be (out_features, in_features) = (300, 400) and bias (out_features,) = (300,), but they are "
-        f"{tuple(w.shape)} and {tuple(b.shape)}")
+    n_in, n_out = obs["in_features"], obs["out_features"]
+    assert w.shape == (n_out, n_in) and b.shape == (n_out,), (
+        f"weight must be (out_features, in_features) = {(n_out, n_in)} and bias (out_features,) = {(n_out,)}, but "
+        f"they are {tuple(w.shape)} and {tuple(b.shape)}")
     assert obs["registered"] == ["bias", "weight"], (
         f"weight and bias must be nn.Parameter attributes of the module itself, but its parameters are "
         f"{obs['registered']}")
-    bound = 1 / math.sqrt(400)
+    bound = 1 / math.sqrt(n_in)
     assert w.abs().max() <= bound and b.abs().max() <= bound, LIKE_LINEAR
     # U(-bound, bound) has mean 0 and standard deviation bound/sqrt(3); the sample std has a relative standard
     # error of about sqrt(0.8 / (4 n)) (0.13% for the weight, 2.6% for the bias).

@@ -25,6 +25,7 @@ def probe_test_eval_and_edge_cases(ns):
     outcome(lambda: y.sum().backward())  # an output without a graph leaves x.grad None, which the verdict reports
     return {
         "p": p, "x": x.detach(), "y": y.detach(), "grad": x.grad, "eval": alpha_dropout(x.detach(), p, False),
-        "p0": alpha_dropout(x.detach(), 0.0, True), "default_training": alpha_dropout(x.detach(), 0.5),
+        "p0": alpha_dropout(x.detach(), 0.0, True),
+        "default_training": {"p": 0.5, "y": alpha_dropout(x.detach(), 0.5)},
         "float32_dtype": str(alpha_dropout(x.detach().float(), 0.2, True).dtype),
     }

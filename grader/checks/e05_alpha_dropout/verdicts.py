@@ -56,6 +56,6 @@ def verdict_test_eval_and_edge_cases(obs):
     expected = kept.double() * a
     assert torch.allclose(obs["grad"], expected, rtol=1e-9, atol=1e-12), \
         "the gradient is a for kept units and 0 for dropped ones"
-    _, dropped_default = split(x, obs["default_training"], 0.5)
+    _, dropped_default = split(x, obs["default_training"]["y"], obs["default_training"]["p"])
     assert dropped_default.any(), "training defaults to True"
     assert obs["float32_dtype"] == "torch.float32", "the output must keep the input's dtype"
