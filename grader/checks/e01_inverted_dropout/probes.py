@@ -64,22 +64,13 @@ def probe_test_edge_cases(ns):
     x = inputs(1000, 9)
     out["p0"] = np.asarray(Dropout(0.0, rng=np.random.default_rng(0)).forward(x))
     out["x"] = x
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+
+    def at_p1():
         layer = Dropout(1.0, rng=np.random.default_rng(0))
-        out["p1"] = np.asarray(layer.forward(x))
-        out["p1_grad"] = np.asarray(layer.backward(x))
-    out["p1_warnings"] = [str(w.message) for w in caught]
-    errors = {}
-    for bad in (-0.1, 1.5):
-        try:
-            Dropout(bad)
-            errors[str(bad)] = "no error"
-        except ValueError:
-            errors[str(bad)] = "ValueError"
-        except Exception as err:
-            errors[str(bad)] = type(err).__name__
-    out["errors"] = errors
+        return np.asarray(layer.forward(x)), np.asarray(layer.backward(x))
+
+    (out["p1"], out["p1_grad"]), out["p1_warnings"] = catch_warnings_of(at_p1)
+    out["errors"] = {str(bad): outcome(lambda: Dropout(bad))[0] for bad in (-0.1, 1.5)}
     layer = Dropout(0.25)
     out["attributes"] = {"given_p": 0.25, "p": float(layer.p), "has_rng": isinstance(layer.rng, np.random.Generator)}
     return out
