@@ -12,13 +12,17 @@ from grader.checks.verdict_common import as_tensor, assert_fraction, check_survi
 
 
 def number(value, what):
+    """A float from a Python number or a one-element tensor."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return float(value)
     assert isinstance(value, numbers.Real) and not isinstance(value, bool), (
         f"{what} must be a number, but it is {type(value).__name__}")
     return float(value)
 
 
 def close(a, b):
-    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+    """Equal up to float32 arithmetic; the mistakes these checks name differ by far more."""
+    return abs(a - b) <= 1e-6 * max(1.0, abs(b))
 
 
 def verdict_test_curriculum_rate(obs):
