@@ -37,6 +37,13 @@ def reference_outputs(weights, p, x, h0=None, mask=None, training=True):
                      masks=None if mask is None else {"weight_hh_l0": mask.to(x.dtype)})[0]
 
 
+def assert_uses_h0(outputs, weights, x):
+    """The first state of a call from a random h0 must depend on h0 (whenever weight_hh is not all dropped)."""
+    without_h0 = torch.tanh(x[0] @ weights["weight_ih"].T + weights["bias"])
+    assert not torch.allclose(as_tensor(outputs, "outputs")[0], without_h0, rtol=1e-9, atol=1e-12), (
+        "the recurrence must start from the given h0: yours ignores it")
+
+
 def used_recurrent_weights(weights, x, h0, outputs):
     """The recurrent weight each step of one call used, (T, hidden, hidden), and the largest misfit of the steps."""
     outputs = as_tensor(outputs, "outputs")
@@ -51,6 +58,7 @@ def used_recurrent_weights(weights, x, h0, outputs):
 
 def one_mask_of(weights, x, h0, outputs, p):
     """The keep mask of weight_hh one training call used, after checking it is one mask, scaled by 1/(1-p)."""
+    assert_uses_h0(outputs, weights, x)
     used, misfit = used_recurrent_weights(weights, x, h0, outputs)
     assert misfit < MISFIT, (
         "every step must compute tanh(x_t W_ih^T + h_{t-1} W^T + bias) with ONE recurrent weight W for the whole "
@@ -99,11 +107,8 @@ def verdict_test_recurrence(obs):
     assert h_last.shape == (batch, hidden_size), (
         f"h_T must be (N, hidden_size) = {(batch, hidden_size)}, not {tuple(h_last.shape)}")
     assert torch.equal(h_last, outputs[-1]), "h_T must be the state after the last step: outputs[-1]"
-    expected = reference_outputs(w, 0.0, x, h0, training=False)
-    from_zeros = reference_outputs(w, 0.0, x, None, training=False)
-    if not torch.allclose(outputs, expected, rtol=1e-9, atol=1e-12) and torch.allclose(outputs, from_zeros):
-        raise AssertionError("the recurrence must start from the given h0: yours ignores it")
-    assert torch.allclose(outputs, expected, rtol=1e-9, atol=1e-12), (
+    assert_uses_h0(outputs, w, x)
+    assert torch.allclose(outputs, reference_outputs(w, 0.0, x, h0, training=False), rtol=1e-9, atol=1e-12), (
         "h_t = tanh(x_t W_ih^T + h_{t-1} W_hh^T + bias) from h_0 = h0, for every step and every sequence")
     single = obs["float32"]  # a float32 layer called without h0
     assert single["outputs"].dtype == torch.float32 and single["h_T"].dtype == torch.float32, (
@@ -161,6 +166,7 @@ def verdict_test_eval_and_edge_cases(obs):
     w, x, h0 = obs["weights"], obs["x"], obs["h0"]
     expected = reference_outputs(w, 0.5, x, h0, training=False)
     for run in obs["eval"]:
+        assert_uses_h0(run["outputs"], w, x)
         assert torch.allclose(as_tensor(run["outputs"], "outputs"), expected, rtol=1e-9, atol=1e-12), (
             "in evaluation mode the raw weight_hh is used: no mask and no scaling")
     p1 = as_tensor(obs["p1"]["outputs"], "outputs")
