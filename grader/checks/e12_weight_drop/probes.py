@@ -67,7 +67,7 @@ def probe_test_eval_and_edge_cases(ns):
     torch.manual_seed(123)
     layer = WeightDropRNN(5, 12, p=0.5).double()
     x, h0 = sequences(5, 16, 5, 12, seed=3)
-    out = {"x": x, "h0": h0, "weights": weights_of(layer), "is_module": isinstance(layer, torch.nn.Module),
+    out = {"p": 0.5, "x": x, "h0": h0, "weights": weights_of(layer), "is_module": isinstance(layer, torch.nn.Module),
            "training": layer.training}
     layer.eval()
     with torch.no_grad():

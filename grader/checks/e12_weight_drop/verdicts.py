@@ -164,7 +164,7 @@ def verdict_test_eval_and_edge_cases(obs):
     assert obs["is_module"], "WeightDropRNN must be a torch.nn.Module"
     assert obs["training"] is True, "a new module starts in training mode: call super().__init__()"
     w, x, h0 = obs["weights"], obs["x"], obs["h0"]
-    expected = reference_outputs(w, 0.5, x, h0, training=False)
+    expected = reference_outputs(w, obs["p"], x, h0, training=False)
     for run in obs["eval"]:
         assert_uses_h0(run["outputs"], w, x)
         assert torch.allclose(as_tensor(run["outputs"], "outputs"), expected, rtol=1e-9, atol=1e-12), (
