@@ -48,3 +48,8 @@ def probe_definitions(assignment):
     namespace = {"__name__": "probes"}
     exec(compile(probes_source(assignment), f"<probes of {assignment}>", "exec"), namespace)
     return namespace
+
+
+def expect_error(outcome, kind, what):
+    """``outcome`` is a probe's ``outcome(...)``: ``(exception type name or None, value)``."""
+    assert outcome[0] == kind, f"{what} must raise {kind}, but gave: {outcome[0]}"
