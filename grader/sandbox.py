@@ -75,14 +75,14 @@ def bubblewrap_command():
                           f"(JudgedExecute.accept_in_process_sandbox = True), knowing that {IN_PROCESS_HELP}.")
     uid = str(policy.SANDBOX_UID)
     args = [bwrap, "--unshare-all", "--unshare-user", "--uid", uid, "--gid", uid, "--hostname", "sandbox",
-            "--die-with-parent", "--new-session", *_system_binds()]
+            "--die-with-parent", "--new-session", "--tmpfs", "/tmp", *_system_binds()]
     for path in [*policy.python_paths(), *policy.venv_files()]:
         args += ["--ro-bind", path, path]
     if os.path.realpath(sys.executable) != sys.executable:  # a virtual environment's interpreter is a symlink
         args += ["--dir", os.path.dirname(sys.executable), "--ro-bind", os.path.realpath(sys.executable),
                  sys.executable]
-    return args + ["--ro-bind", str(BOOT), BOOT_INSIDE, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                   "--chdir", "/tmp", "--", sys.executable, "-I", "-X", "utf8", BOOT_INSIDE,
+    return args + ["--ro-bind", str(BOOT), BOOT_INSIDE, "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
+                   "--", sys.executable, "-I", "-X", "utf8", BOOT_INSIDE,
                    json.dumps(policy.import_paths())]
 
 

@@ -213,8 +213,9 @@ def run_submission(request, result_fd, setup_fd):
         limits = set_limits(request["limits"])
         torch.set_num_threads(1)
         registration = remove_library_dropout(torch) if request["remove_library_dropout"] else None  # noqa: F841
-        os.chdir(request["rules"]["tmp"])
-        os.environ.update(HOME=request["rules"]["tmp"], MPLCONFIGDIR=os.path.join(request["rules"]["tmp"], ".matplotlib"))
+        tmp = request["rules"]["tmp"]
+        os.chdir(tmp)
+        os.environ.update(HOME=tmp, MPLCONFIGDIR=os.path.join(tmp, ".matplotlib"))
         install_audit_hook(request["rules"])
     except BaseException as err:
         os.write(setup_fd, f"error {short_error(err)}\n".encode())
