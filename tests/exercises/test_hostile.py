@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from grader import sandbox
@@ -205,3 +206,29 @@ def test_limits_are_clamped_to_the_hosts_and_pth_packages_import():
     assert proc.returncode == 0, proc.stderr[-3000:]
     answer, address_space = proc.stdout.split()[:2]
     assert answer == "42" and int(address_space) <= hard
+
+
+def judged(nb):
+    from grader.nbgrader_plugin import JudgedExecute
+
+    return JudgedExecute().preprocess(nb, {"nbgrader": {"assignment": "e01_inverted_dropout", "student": "s"}})[0]
+
+
+def test_a_deleted_test_cell_is_named_in_the_feedback_and_the_status():
+    nb = nbformat.read(SOLUTION, as_version=4)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_backward"]
+    nb = judged(nb)
+    status = nb.metadata["dropout_grader"]
+    assert status["status"] == "cell changed" and "test_backward" in status["reason"]
+    assert nb.cells[0].cell_type == "markdown" and "`test_backward`" in nb.cells[0].source
+    outputs = {c.metadata.get("nbgrader", {}).get("grade_id"): c.outputs for c in nb.cells if c.cell_type == "code"}
+    assert outputs["test_forward"][0]["text"] == "test_forward: all hidden tests passed\n"
+
+
+def test_a_notebook_without_cells_or_metadata_is_judged_without_a_crash():
+    nb = nbformat.read(SOLUTION, as_version=4)
+    for cell in nb.cells:
+        cell.metadata = {}
+    for notebook in (nbformat.v4.new_notebook(), nb):
+        status = judged(notebook).metadata["dropout_grader"]
+        assert status["status"] == "cell changed" and "test_forward" in status["reason"]

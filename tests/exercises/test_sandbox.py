@@ -3,6 +3,7 @@
 import pytest
 
 from grader.judge import judge
+from grader.nbgrader_plugin import IPYTHON_STUB, python_source
 from grader.policy import COURSE_ROOT
 from grader.sandbox import SubmissionStopped, run_in_sandbox
 from grader.screen import ScreenError, screen
@@ -173,3 +174,16 @@ def test_judge_fails_a_part_whose_visible_tests_fail_and_a_part_without_hidden_t
     assert not verdicts["test_backward"][0] and "scale the gradient by 1/(1-p)" in verdicts["test_backward"][1]
     assert verdicts["test_standard_dropout"] == (True, "passed")
     assert not verdicts["test_made_up"][0] and not errors and status["status"] == "graded"
+
+
+def test_magics_are_recognized_as_ipython_recognizes_them():
+    honest = ('message = ("p must be in [0, 1), got %r"\n'
+              '           % (0.5,))\n'
+              'ok = (1\n'
+              '!= 2)\n')
+    assert python_source(honest) == honest  # continuation lines starting with % or ! are Python
+    magics = "%matplotlib inline\n!ls /\nvalue = 4\n"
+    assert "value = 4" in python_source(magics) and "get_ipython()" in python_source(magics)
+    assert python_source("%%time\nvalue = 5\n") == "value = 5\n"
+    result = sandboxed(IPYTHON_STUB, python_source(magics))
+    assert result["cells"] == {"c0": None, "c1": None} and result["parts"]["value"]["observations"]["value"] == 4
