@@ -54,9 +54,11 @@ FORBIDDEN_ATTRIBUTES = {
     "ops", "aten", "library", "classes", "jit", "cpp_extension", "hub", "package",
     "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "gi_frame", "cr_frame", "ag_frame", "tb_frame",
     "tb_next", "co_code", "func_globals",
-    "sys", "modules", "builtins", "importlib", "ctypes", "ctypeslib", "gc", "inspect",
-    "exec", "eval", "compile", "getattr", "setattr", "delattr", "globals", "locals", "vars",
+    "sys", "builtins", "importlib", "ctypes", "ctypeslib", "gc", "inspect",
+    "exec", "compile", "getattr", "setattr", "delattr", "globals", "locals", "vars",
 }
+# ``sys.modules`` hands out the modules the probes use, to be changed through a name of the submission's own.
+INTERPRETER_MODULES = ("sys", "modules")
 ALLOWED_DUNDER_ATTRIBUTES = {"__init__", "__call__", "__name__", "__len__", "__repr__"}
 
 # Per-assignment exceptions.

@@ -11,7 +11,7 @@ library, matplotlib, ...) and construct is accepted. The rules live in ``policy.
 import ast
 
 from grader.policy import (ALLOWED_DUNDER_ATTRIBUTES, BORROWED, BORROWED_STRING, FORBIDDEN_ATTRIBUTES,
-                           FORBIDDEN_NAMES, REFUSED_IMPORT_ROOTS)
+                           FORBIDDEN_NAMES, INTERPRETER_MODULES, REFUSED_IMPORT_ROOTS)
 
 
 class ScreenError(Exception):
@@ -61,6 +61,9 @@ def screen(source, own_names=(), allowed_names=()):
 
     docstrings = {id(body[0].value) for body in (n.body for n in ast.walk(tree) if isinstance(
         n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))) if body and isinstance(body[0], ast.Expr)}
+    interpreter, its_modules = INTERPRETER_MODULES
+    interpreter_aliases = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                           for alias in node.names if alias.name == interpreter}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             targets = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
@@ -73,6 +76,8 @@ def screen(source, own_names=(), allowed_names=()):
             for alias in node.names:
                 if alias.name == "*":
                     refuse(node, "'import *' is not allowed")
+                if isinstance(node, ast.ImportFrom) and node.module == interpreter and alias.name == its_modules:
+                    refuse(node, f"the attribute {its_modules!r} of {interpreter!r} is not allowed in a submission")
                 if BORROWED.search(alias.name) and alias.name not in allowed:
                     refuse(node, f"importing {alias.name!r} would use a library's dropout instead of yours")
                 modules.add((alias.asname or alias.name).split(".")[0])
@@ -83,6 +88,8 @@ def screen(source, own_names=(), allowed_names=()):
                 refuse(node, f"{node.id!r} is not yours: implement the layer instead of borrowing one")
         elif isinstance(node, ast.Attribute):
             attr = node.attr
+            if attr == its_modules and isinstance(node.value, ast.Name) and node.value.id in interpreter_aliases:
+                refuse(node, f"the attribute {attr!r} of {interpreter!r} is not allowed in a submission")
             base_is_self = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
             if attr.startswith("__") and attr.endswith("__"):
                 if attr not in ALLOWED_DUNDER_ATTRIBUTES:

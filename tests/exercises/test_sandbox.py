@@ -28,7 +28,8 @@ def sandboxed(*sources, parts=("value",), timeout=60, in_process=False):
     ("import grader.checks", "import of 'grader.checks' is not allowed"),
     ("y = torch.ops.aten.native_dropout(x, 0.5, True)", "'native_dropout' is a library's dropout"),
     ("aten = torch.ops", "the attribute 'ops' is not allowed"),
-    ("import sys\nsys.modules['numpy'].allclose = all", "the attribute 'modules' is not allowed"),
+    ("import sys as s\nm = s.modules['numpy']\nm.allclose = all", "the attribute 'modules' of 'sys' is not allowed"),
+    ("from sys import modules", "the attribute 'modules' of 'sys' is not allowed"),
     ("import torch.nn.functional as F\ny = F.dropout(x)", "'dropout' is a library's dropout"),
     ("y = torch.nn.AlphaDropout(0.2)", "'AlphaDropout' is a library's dropout"),
     ("np.allclose = lambda *a: True", "changing an attribute of 'np'"),
@@ -85,6 +86,7 @@ with open("notes.json", "w") as f:
     json.dump(Counter(sum(m) for m in masks), f)
 """
     assert {"itertools", "os", "plt", "Counter"} <= screen(source)
+    assert screen("def f(model):\n    model.eval()\n    return list(model.modules())") == set()
 
 
 @pytest.mark.parametrize("in_process", [False, True])

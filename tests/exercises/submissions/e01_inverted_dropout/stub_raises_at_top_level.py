@@ -19,11 +19,8 @@ class Dropout:
 
     def backward(self, grad_output):
         grad_output = np.asarray(grad_output)
-        if not self.training:
-            return grad_output.copy()
-        if self.p == 1.0:
-            return np.zeros_like(grad_output)
-        return grad_output * (self.mask / (1.0 - self.p)).astype(grad_output.dtype)
+        scale = 0.0 if self.p == 1.0 else 1.0 / (1.0 - self.p)
+        return grad_output * (self.mask * scale).astype(grad_output.dtype) if self.training else grad_output.copy()
 ''',
     "standard_dropout": '''
 # YOUR CODE HERE
