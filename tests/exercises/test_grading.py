@@ -4,6 +4,7 @@ import csv
 import html
 import importlib
 import json
+import os
 import re
 
 import nbformat
@@ -143,3 +144,13 @@ def test_source_notebooks_are_stored_without_outputs(assignment):
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_no_submission_planted_files_or_left_processes(graded_course):
+    assert not any(graded_course.path.rglob("planted"))
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                assert b"sleep\0" + b"31.7" not in f.read(), "a submission's process outlived its grading"
+        except OSError:
+            pass
