@@ -5,8 +5,9 @@ as ``python -I sandbox_boot.py``. It imports NumPy and PyTorch once (the slow pa
 requests: one JSON line on standard input per submission. For each, a supervisor is forked; it enters new user,
 PID, mount, IPC and network namespaces and mounts a private, size-limited ``/tmp``, then forks the submission's
 process, the first of its PID namespace: when it ends, the kernel ends every process the submission started.
-That process sets its limits, deletes PyTorch's dropout (in Python and in the operator dispatcher), installs an
-audit hook, says ``ready`` on a setup pipe and closes it; only then does the submission's code run, so a failure
+The server made PyTorch's dropout unavailable once (in Python and in the operator dispatcher); the submission's
+process gives it back only for an exercise that uses it, sets its limits, installs an audit hook, says ``ready``
+on a setup pipe and closes it; only then does the submission's code run, so a failure
 before that point is the grader's, after it the submission's. The observations go back length-prefixed through a
 pipe, written with ``torch.save``; the judge reads them with ``torch.load(weights_only=True)``.
 
@@ -126,18 +127,21 @@ def _refused(*args, **kwargs):
 
 
 def remove_library_dropout(torch):
-    """Make PyTorch's own dropout unavailable to the submission, however it is reached: the Python functions and
-    layers fail, and so do the dispatcher's dropout operators (``torch.ops.aten``, TorchScript, C++ callers).
-    Returns the registration, which must stay alive as long as the submission runs."""
+    """Make PyTorch's own dropout unavailable, however it is reached: the Python functions and layers fail, and so
+    do the dispatcher's dropout operators (``torch.ops.aten``, TorchScript, C++ callers). Done once in the server;
+    returns what ``restore_library_dropout`` needs to undo it in a submission's process that may use it."""
     import torch.nn.functional as F
 
+    originals = []
     for namespace in (F, torch, torch.Tensor, torch._C._VariableFunctions, torch._C._nn):
         for name in dir(namespace):
             if "dropout" in name.lower():
+                original = getattr(namespace, name)
                 try:
                     setattr(namespace, name, _refused)
                 except (AttributeError, TypeError):
-                    pass
+                    continue
+                originals.append((namespace, name, original))
     operators = {name.split("::")[1].split(".")[0] for name in torch._C._dispatch_get_all_op_names()
                  if name.startswith("aten::") and "dropout" in name and "no_dropout" not in name}
     registration = torch.library.Library("aten", "IMPL")
@@ -149,7 +153,15 @@ def remove_library_dropout(torch):
                     registration.impl(name, _refused, key)
                 except RuntimeError:
                     pass  # the operator has no kernel for that key
-    return registration
+    return registration, originals
+
+
+def restore_library_dropout(removed):
+    """Undo ``remove_library_dropout``: for the exercises that use PyTorch's dropout layers."""
+    registration, originals = removed
+    registration._destroy()
+    for namespace, name, original in originals:
+        setattr(namespace, name, original)
 
 
 def plain(value):
@@ -203,7 +215,7 @@ class Tail(io.TextIOBase):
         return len(text)
 
 
-def run_submission(request, result_fd, setup_fd):
+def run_submission(request, result_fd, setup_fd, removed):
     """The submission's process: lock down, say ready, run the cells and the probes, send the observations."""
     import numpy as np
     import torch
@@ -212,7 +224,8 @@ def run_submission(request, result_fd, setup_fd):
         os.setsid()  # its own process group: a kill(0) reaches only the submission's processes
         limits = set_limits(request["limits"])
         torch.set_num_threads(1)
-        registration = remove_library_dropout(torch) if request["remove_library_dropout"] else None  # noqa: F841
+        if not request["remove_library_dropout"]:
+            restore_library_dropout(removed)
         tmp = request["rules"]["tmp"]
         os.chdir(tmp)
         os.environ.update(HOME=tmp, MPLCONFIGDIR=os.path.join(tmp, ".matplotlib"))
@@ -255,7 +268,7 @@ def run_submission(request, result_fd, setup_fd):
     os._exit(0)  # no interpreter shutdown: nothing the submission registered (atexit, __del__) runs after this
 
 
-def supervise(request, result_fd, setup_fd):
+def supervise(request, result_fd, setup_fd, removed):
     """The supervisor (trusted code only): enter the namespaces, fork the submission's process, report its PID
     and wait for it. Its exit status is the submission process's (128 + signal when a signal ended it)."""
     try:
@@ -268,7 +281,7 @@ def supervise(request, result_fd, setup_fd):
         os._exit(SETUP_FAILED)
     if pid == 0:
         try:
-            run_submission(request, result_fd, setup_fd)
+            run_submission(request, result_fd, setup_fd, removed)
         except MemoryError:
             os._exit(MEMORY_EXHAUSTED)
         except BaseException:
@@ -308,18 +321,18 @@ def _read_exactly(fd, n, deadline):
     return b"".join(chunks)
 
 
-def run_request(request, channels):
+def run_request(request, channels, removed):
     """Grade one request in a fresh process tree; return the header and the observations' bytes."""
     if not request["isolate"]:  # no mount namespace: a fresh directory instead of a private /tmp
         request["rules"]["tmp"] = tempfile.mkdtemp(prefix="submission-", dir=os.getcwd())
     try:
-        return _run_request(request, channels)
+        return _run_request(request, channels, removed)
     finally:
         if not request["isolate"]:
             shutil.rmtree(request["rules"]["tmp"], ignore_errors=True)
 
 
-def _run_request(request, channels):
+def _run_request(request, channels, removed):
     result_read, result_write = os.pipe()
     setup_read, setup_write = os.pipe()
     start = time.monotonic()
@@ -331,7 +344,7 @@ def _run_request(request, channels):
         for fd in (*channels, result_read, setup_read):
             os.close(fd)
         try:
-            supervise(request, result_write, setup_write)
+            supervise(request, result_write, setup_write, removed)
         finally:
             os._exit(SETUP_FAILED)
     os.close(result_write)
@@ -360,15 +373,11 @@ def _run_request(request, channels):
             kill(pid or supervisor, signal.SIGKILL)
         except OSError:
             pass
-    status = None
-    for _ in range(600):  # the supervisor ends once the submission's last process is gone
-        done, status = os.waitpid(supervisor, os.WNOHANG)
-        if done:
-            break
-        time.sleep(0.05)
-    else:
+    ended = os.pidfd_open(supervisor)  # readable when the supervisor ends: after the submission's last process
+    if not select.select([ended], [], [], 30)[0]:
         os.kill(supervisor, signal.SIGKILL)
-        _, status = os.waitpid(supervisor, 0)
+    os.close(ended)
+    _, status = os.waitpid(supervisor, 0)
     header["exit"] = os.waitstatus_to_exitcode(status)
     header["length"] = len(data)
     header["seconds"] = time.monotonic() - start
@@ -381,6 +390,7 @@ def serve():
     import torch
 
     torch.set_num_threads(1)
+    removed = remove_library_dropout(torch)  # the registration must stay alive as long as the server
     LIBC.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # no submission may read this process's memory through /proc
     requests, replies = os.dup(0), os.dup(1)
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -392,7 +402,7 @@ def serve():
         line = reader.readline()
         if not line:
             return
-        header, data = run_request(json.loads(line), (requests, replies))
+        header, data = run_request(json.loads(line), (requests, replies), removed)
         out = memoryview(json.dumps(header).encode() + b"\n" + data)
         while out:
             out = out[os.write(replies, out):]
