@@ -39,11 +39,7 @@ class Dropout:
     def __init__(self, p=0.5, rng=None):
         self.p, self.rng, self.training = p, rng, True
 
-    def forward(self, x):
-        return x
-
-    def backward(self, g):
-        return g
+    forward = backward = lambda self, x: x
 ''',
 }
 FAILS = {"test_forward", "test_drop_fraction", "test_backward", "test_standard_dropout"}
