@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test install browser clean
+.PHONY: book test install browser sandbox clean
 
 install: $(STAMP)
 
@@ -17,7 +17,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # The tests check the built book too, so `make test` builds it first (a warm rebuild re-executes nothing).
-test: book browser
+test: book browser sandbox
 	$(PY) -m pytest
 
 # Debian's Chromium for the browser test; installed when missing and this is root, else the test is skipped.
@@ -25,6 +25,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
 		|| echo "Chromium could not be installed (root is needed): the browser test will be skipped"; }
+
+# bubblewrap isolates each submission the grader runs (grader/README.md); installed when missing and this is root.
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap \
+		|| echo "bubblewrap could not be installed (root is needed): the grader will refuse to grade"; }
 
 clean:
 	rm -rf _build

@@ -14,9 +14,9 @@ sys.path.insert(0, str(COURSE))  # grader/ is not installed: it lives only in th
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades,  # noqa: E402
-                                    IgnorePattern, LimitOutput, SaveAutoGrades)
+                                    IgnorePattern, LimitOutput)
 
-from grader.nbgrader_plugin import JudgedExecute  # noqa: E402
+from grader.nbgrader_plugin import JudgedExecute, SaveJudgedGrades  # noqa: E402
 
 c = get_config()  # noqa: F821
 
@@ -25,12 +25,16 @@ c.CourseDirectory.source_directory = "solutions"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 120  # per cell, for `nbgrader validate` (autograding does not use Execute)
 c.JudgedExecute.timeout = 300  # per submission: its cells, visible tests and every probe together
+# Submissions run under bubblewrap (`make sandbox` installs it); without it the grader refuses to grade. Only where
+# that cannot be, and knowing what it leaves open (see `nbgrader autograde --help-all`), an instructor may set:
+# c.JudgedExecute.accept_in_process_sandbox = True
 
-# nbgrader's default list with JudgedExecute in place of Execute.
+# nbgrader's default list with JudgedExecute in place of Execute, SaveJudgedGrades in place of SaveAutoGrades.
 c.Autograde.autograde_preprocessors = [
-    JudgedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+    JudgedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveJudgedGrades, AssignLatePenalties,
     CheckCellMetadata,
 ]
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), "dropout_grader"}
 
 # Feedback shows each test cell's verdict but not the hidden tests' code (autograded notebooks contain it).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]

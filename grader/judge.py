@@ -9,10 +9,13 @@ raises ``AssertionError`` with a message that teaches). ``<part>`` is the ``grad
 
 import ast
 import importlib
+import re
+import time
 from pathlib import Path
 
-from grader.sandbox import SandboxError, run_in_sandbox
-from grader.sandbox_boot import plain
+from grader import policy
+from grader.sandbox import GraderError, SubmissionStopped, run_in_sandbox
+from grader.sandbox_boot import plain, unwrap
 from grader.screen import ScreenError, defined_names, screen
 
 CHECKS = Path(__file__).with_name("checks")
@@ -33,17 +36,6 @@ def _verdicts(assignment):
     return importlib.import_module(f"grader.checks.{assignment}.verdicts")
 
 
-def unwrap(value):
-    """The inverse of the sandbox's ``plain``: NumPy arrays come back as arrays."""
-    if isinstance(value, dict):
-        if set(value) == {"ndarray"}:
-            return value["ndarray"].numpy()
-        return {k: unwrap(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unwrap(v) for v in value]
-    return value
-
-
 def _verdict(verdicts, part, observations):
     try:
         getattr(verdicts, f"verdict_{part}")(unwrap(observations))
@@ -60,7 +52,7 @@ def screen_cells(assignment, cells):
     The submission's cells go through the screen; the visible tests of the test cells (``"test": True``, restored
     by nbgrader from the instructor's version) run as they are.
     """
-    allowed = getattr(_verdicts(assignment), "ALLOWED_NAMES", set())
+    allowed = policy.allowed_names(assignment)
     own = set()
     for cell in cells:
         if cell.get("test"):
@@ -80,7 +72,12 @@ def screen_cells(assignment, cells):
     return passed, refused
 
 
-def judge(assignment, cells, parts=None, timeout=120):
+def status_record(status, reason="", seconds=0.0):
+    """What ``JudgedExecute`` stores in the autograded notebook's metadata under ``"dropout_grader"``."""
+    return {"status": status, "reason": reason, "seconds": round(seconds, 3)}
+
+
+def judge(assignment, cells, parts=None, timeout=120, in_process=False):
     """Grade a submission.
 
     Args:
@@ -90,20 +87,30 @@ def judge(assignment, cells, parts=None, timeout=120):
             part, never pass it).
         parts: the parts to judge; all of them when ``None``. A part without a probe fails.
         timeout: seconds the submission and all probes may take together.
+        in_process: run without the operating system's walls (see ``grader.sandbox``): only when accepted.
 
     Returns:
-        ``(verdicts, cell_errors)``: ``{part: (passed, message)}`` and ``{cell id: why it failed or did not run}``
-        for the submission's cells.
+        ``(verdicts, cell_errors, status)``: ``{part: (passed, message)}``, ``{cell id: why it failed or did not
+        run}`` for the submission's cells, and the status record (``status_record``): ``"graded"``, or why the
+        submission got no verdict: ``"timed out"``, ``"memory limit"``, ``"crashed"`` (its own doing: every part
+        fails), ``"grader error"`` (not its doing: it is not graded).
     """
+    start = time.monotonic()
     verdicts = _verdicts(assignment)
     known = parts_of(assignment)
     parts = known if parts is None else list(parts)
     runnable, cell_errors = screen_cells(assignment, cells)
     try:
         result = run_in_sandbox(runnable, probes_source(assignment), [p for p in parts if p in known],
-                                timeout=timeout, remove_library_dropout=getattr(verdicts, "REMOVE_LIBRARY_DROPOUT", True))
-    except SandboxError as err:
-        return {part: (False, str(err)) for part in parts}, cell_errors
+                                timeout=timeout, remove_library_dropout=policy.removes_library_dropout(assignment),
+                                in_process=in_process)
+    except GraderError as err:
+        message = f"not graded: grader error: {err}"
+        status = status_record("grader error", str(err), time.monotonic() - start)
+        return {part: (False, message) for part in parts}, cell_errors, status
+    except SubmissionStopped as err:
+        status = status_record(err.status, str(err), time.monotonic() - start)
+        return {part: (False, str(err)) for part in parts}, cell_errors, status
     tests = {cell["id"] for cell in cells if cell.get("test")}
     cell_errors.update({k: v for k, v in result["cells"].items() if v and k not in tests})
     outcome = {}
@@ -118,7 +125,36 @@ def judge(assignment, cells, parts=None, timeout=120):
             outcome[part] = (False, f"running your code raised {report['error']}")
         else:
             outcome[part] = _verdict(verdicts, part, report["observations"])
-    return outcome, cell_errors
+    return outcome, cell_errors, status_record("graded", "", time.monotonic() - start)
+
+
+def top_level_names(tree):
+    """The names a cell defines for the cells after it: its top-level functions, classes and variables."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def causes(message, cells, cell_errors):
+    """The failed cells a part's failure ``message`` points at: those defining a name the message mentions (a
+    missing definition, a stub's NotImplementedError raised by calling it), all of them when it says a name is not
+    defined without naming one of theirs."""
+    own = {}
+    for cell in cells:
+        if cell["id"] in cell_errors and not cell.get("test"):
+            try:
+                own[cell["id"]] = top_level_names(ast.parse(cell["source"]))
+            except SyntaxError:
+                own[cell["id"]] = set()
+    named = [cid for cid, names in own.items() if any(re.search(rf"\b{re.escape(n)}\b", message) for n in names)]
+    if named or "is not defined" not in message:
+        return named
+    return list(own)
 
 
 def check(assignment, part, namespace):

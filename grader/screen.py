@@ -1,34 +1,17 @@
 """A static screen of a submission's code, run by the judge before anything of it is executed.
 
-It refuses the constructs that could reach around the sandbox or borrow the layer being graded: imports other
-than numpy, torch and math; the escape hatches of Python's introspection; private and dunder attributes; any name
-mentioning dropout or drop path that the submission did not define itself (PyTorch's own layers, the reference
-library); and assignments to attributes of imported modules. An honest implementation of any exercise needs none
-of these.
+The operating system holds the walls (``sandbox.py``); the screen keeps only what protects the exercise itself: a
+library's dropout used instead of the student's (any name mentioning dropout or drop path the submission did not
+define, ``torch.ops``, the reference library, strings naming a library layer), and the ways of tampering with the
+modules the probes use beside the submission (assignments to attributes of imported modules, ``sys.modules``,
+evaluating code or reaching attributes by a computed name, dunder attributes). Every other import (the standard
+library, matplotlib, ...) and construct is accepted. The rules live in ``policy.py``.
 """
 
 import ast
-import re
 
-ALLOWED_MODULES = {"numpy", "torch", "math"}
-FORBIDDEN_NAMES = {
-    "eval", "exec", "compile", "__import__", "getattr", "setattr", "delattr", "globals", "locals", "vars", "open",
-    "input", "breakpoint", "exit", "quit", "help", "memoryview", "__builtins__", "__loader__", "__spec__",
-}
-# Attributes that read or write files, reach compiled internals or walk frames; the builtins above and the modules
-# below as attributes (torch.sys, np.ctypeslib, a_module.exec, ...).
-FORBIDDEN_ATTRIBUTES = {
-    "load", "loadtxt", "genfromtxt", "fromfile", "from_file", "fromregex", "memmap", "save", "savez", "savetxt",
-    "tofile", "hub", "ops", "jit", "library", "classes", "cpp_extension", "system", "popen", "utils", "package",
-    "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "gi_frame", "cr_frame", "ag_frame", "tb_frame",
-    "tb_next", "co_code", "func_globals",
-    "sys", "os", "builtins", "importlib", "subprocess", "ctypes", "ctypeslib", "gc", "inspect", "io", "pickle",
-    "marshal", "shutil", "pathlib", "socket", "threading", "multiprocessing", "signal", "resource", "tempfile",
-    "sysconfig", "site", "exec", "compile", "getattr", "setattr", "delattr", "globals", "locals", "vars", "open",
-    "breakpoint", "memoryview",
-}
-ALLOWED_DUNDER_ATTRIBUTES = {"__init__", "__call__", "__name__", "__len__", "__repr__"}
-BORROWED = re.compile(r"dropout|drop_path|droppath|stochastic_depth", re.IGNORECASE)
+from grader.policy import (ALLOWED_DUNDER_ATTRIBUTES, BORROWED, BORROWED_STRING, FORBIDDEN_ATTRIBUTES,
+                           FORBIDDEN_NAMES, INTERPRETER_MODULES, REFUSED_IMPORT_ROOTS)
 
 
 class ScreenError(Exception):
@@ -78,17 +61,23 @@ def screen(source, own_names=(), allowed_names=()):
 
     docstrings = {id(body[0].value) for body in (n.body for n in ast.walk(tree) if isinstance(
         n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))) if body and isinstance(body[0], ast.Expr)}
+    interpreter, its_modules = INTERPRETER_MODULES
+    interpreter_aliases = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                           for alias in node.names if alias.name == interpreter}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             targets = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             for target in targets:
-                if target.split(".")[0] not in ALLOWED_MODULES or (isinstance(node, ast.ImportFrom) and node.level):
-                    refuse(node, f"import of {target!r} is not allowed (only numpy, torch and math)")
+                if target.split(".")[0] in REFUSED_IMPORT_ROOTS or (isinstance(node, ast.ImportFrom) and node.level):
+                    refuse(node, f"import of {target!r} is not allowed (the reference library and the grader are "
+                                 "not part of a submission)")
                 if BORROWED.search(target) or any(part.startswith("_") for part in target.split(".")):
                     refuse(node, f"import of {target!r} is not allowed")
             for alias in node.names:
                 if alias.name == "*":
                     refuse(node, "'import *' is not allowed")
+                if isinstance(node, ast.ImportFrom) and node.module == interpreter and alias.name == its_modules:
+                    refuse(node, f"the attribute {its_modules!r} of {interpreter!r} is not allowed in a submission")
                 if BORROWED.search(alias.name) and alias.name not in allowed:
                     refuse(node, f"importing {alias.name!r} would use a library's dropout instead of yours")
                 modules.add((alias.asname or alias.name).split(".")[0])
@@ -99,6 +88,8 @@ def screen(source, own_names=(), allowed_names=()):
                 refuse(node, f"{node.id!r} is not yours: implement the layer instead of borrowing one")
         elif isinstance(node, ast.Attribute):
             attr = node.attr
+            if attr == its_modules and isinstance(node.value, ast.Name) and node.value.id in interpreter_aliases:
+                refuse(node, f"the attribute {attr!r} of {interpreter!r} is not allowed in a submission")
             base_is_self = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
             if attr.startswith("__") and attr.endswith("__"):
                 if attr not in ALLOWED_DUNDER_ATTRIBUTES:
@@ -112,7 +103,7 @@ def screen(source, own_names=(), allowed_names=()):
         elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
               and BORROWED.search(node.value)):
             # a string naming a library layer could be resolved at run time; plain prose in strings is fine
-            if re.search(r"(?i)\b(f|functional|nn|torch|aten)\.\w*dropout", node.value):
+            if BORROWED_STRING.search(node.value):
                 refuse(node, "a string naming a library's dropout is not allowed")
     for node in ast.walk(tree):
         targets = []

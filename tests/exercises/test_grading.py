@@ -4,13 +4,17 @@ import csv
 import html
 import importlib
 import json
+import os
 import re
+import shutil
+import subprocess
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from grader.judge import parts_of
-from tests.exercises.conftest import ASSIGNMENTS, ROOT, load_submission, submission_files
+from tests.exercises.conftest import ASSIGNMENTS, BIN, ROOT, load_submission, submission_files
 
 MISTAKES = [(a, p.stem) for a in ASSIGNMENTS for p in submission_files(a)]
 
@@ -44,7 +48,7 @@ def test_mistakes_lose_the_points_of_the_parts_they_get_wrong(graded_course, ass
     scores = graded_course.scores(assignment, submission)
     sub = graded_course.expectations[(assignment, submission)]
     got, best = total(scores)
-    assert got < best, scores
+    assert got < best or not sub.FAILS, scores  # an honest submission (no FAILS) keeps its points
     for part in sub.FAILS:
         assert scores[part][0] == 0, f"{part} should have failed: {scores}"
     for part in getattr(sub, "KEEPS", ()):
@@ -78,7 +82,7 @@ def test_submission_files_name_real_parts(assignment):
     for path in submission_files(assignment):
         sub = load_submission(path)
         named = set(sub.FAILS) | set(getattr(sub, "KEEPS", ())) | set(getattr(sub, "MESSAGES", {}))
-        assert sub.FAILS and named <= tests, f"{path.name}: unknown parts {named - tests}"
+        assert (sub.FAILS or getattr(sub, "KEEPS", ())) and named <= tests, f"{path.name}: unknown parts {named - tests}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -143,3 +147,32 @@ def test_source_notebooks_are_stored_without_outputs(assignment):
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_no_submission_planted_files_or_left_processes(graded_course):
+    assert not any(graded_course.path.rglob("planted"))
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                assert b"sleep\0" + b"31.7" not in f.read(), "a submission's process outlived its grading"
+        except OSError:
+            pass
+
+
+def test_a_grader_error_leaves_the_submission_ungraded_never_zero(graded_course, tmp_path):
+    """Without bubblewrap on PATH the grader cannot isolate: nothing is scored, the feedback and the log say why,
+    and nbgrader autograde exits with status 3."""
+    course = tmp_path / "course"
+    shutil.copytree(graded_course.path, course)
+    assignment = graded_course.assignments[0]
+    env = {**os.environ, "PATH": str(BIN)}
+    proc = subprocess.run([str(BIN / "nbgrader"), "autograde", assignment, "--student", "instructor", "--force"],
+                          cwd=course, capture_output=True, text=True, env=env)
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    assert "NOT GRADED: bubblewrap is not installed" in proc.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        grades = gb.find_submission_notebook(assignment, assignment, "instructor").grades
+        assert grades and all(g.auto_score is None and g.needs_manual_grade for g in grades)
+    nb = nbformat.read(course / "autograded" / "instructor" / assignment / f"{assignment}.ipynb", as_version=4)
+    assert nb.metadata["dropout_grader"]["status"] == "grader error"
+    assert nb.cells[0].source.startswith("**Not graded: grader error.** bubblewrap is not installed")

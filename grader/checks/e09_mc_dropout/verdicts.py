@@ -10,9 +10,6 @@ import torch
 from dropout_lib.mc import mc_samples
 from grader.checks.verdict_common import Z, as_tensor, probe_definitions
 
-REMOVE_LIBRARY_DROPOUT = False  # the exercise uses PyTorch's dropout layers; it does not implement one
-ALLOWED_NAMES = {"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "dropout",
-                 "_DropoutNd"}
 REFERENCE_PASSES = 20_000
 DROPOUT_KINDS = {"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"}
 
