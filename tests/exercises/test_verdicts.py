@@ -6,8 +6,8 @@ submission keep the released stub), then each part's probe runs on that namespac
 observations, brought back to plain data and read as the judge reads them. A part passes when its visible tests,
 its probe and its verdict all pass.
 
-Hostile submissions and those that borrow PyTorch's dropout (``hostile_*``, ``calls_pytorch_*``) are left to the
-end-to-end tests: only the sandbox grades them right.
+Hostile submissions, those that borrow PyTorch's dropout (``hostile_*``, ``calls_pytorch_*``) and those about the
+judge's feedback on stubs (``stub_*``) are left to the end-to-end tests: only the sandbox grades them right.
 """
 
 import re
@@ -19,11 +19,12 @@ import numpy as np
 import pytest
 import torch
 
-from grader.judge import _verdicts, parts_of, probes_source, unwrap
-from grader.sandbox_boot import plain
+from grader.judge import _verdicts, parts_of, probes_source
+from grader.nbgrader_plugin import IPYTHON_STUB, python_source
+from grader.sandbox_boot import plain, unwrap
 from tests.exercises.conftest import ASSIGNMENTS, ROOT, SUBMISSIONS, load_submission, submission_files
 
-SANDBOX_ONLY = ("hostile_", "calls_pytorch_")
+SANDBOX_ONLY = ("hostile_", "calls_pytorch_", "stub_")
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION.*?### END SOLUTION[^\n]*", re.MULTILINE | re.DOTALL)
 INSTRUCTOR = "the instructor's solution"
 
@@ -69,10 +70,11 @@ def run(assignment, name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a warning is no error in the sandbox, whatever pytest's filters say
         namespace, visible = {"__name__": "__main__"}, {}
+        exec(IPYTHON_STUB, namespace)  # magics do nothing, as when grading
         reseed()
         for cell_id, source, is_test in notebook_cells(assignment, student):
             try:
-                exec(compile(source, f"<cell {cell_id}>", "exec"), namespace)
+                exec(compile(python_source(source), f"<cell {cell_id}>", "exec"), namespace)
                 error = None
             except Exception as err:  # a failing cell must not stop the others, as in a notebook run with errors
                 error = f"{type(err).__name__}: {err}"
