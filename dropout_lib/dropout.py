@@ -9,13 +9,15 @@ import torch
 from torch import nn
 
 from dropout_lib._checks import check_rate
+from dropout_lib.seeded import draw_seed, dropout_from_seed, keep_mask_from_seed
 
 
 def keep_mask(shape, p, *, like, generator=None):
     r"""Draw a keep mask :math:`m_i \sim \mathrm{Bernoulli}(1-p)` of the given shape.
 
     The mask has the dtype and device of ``like`` (ones for kept elements, zeros for dropped ones), the form in
-    which PyTorch itself multiplies it into the input.
+    which PyTorch itself multiplies it into the input. It is drawn by :func:`dropout_lib.seeded.keep_mask_from_seed`
+    from a seed taken from ``generator``: a different random stream from PyTorch's ``bernoulli_``, and faster.
 
     Args:
         shape: shape of the mask (it broadcasts against the input).
@@ -23,7 +25,7 @@ def keep_mask(shape, p, *, like, generator=None):
         like: a tensor whose dtype and device the mask takes.
         generator: a ``torch.Generator``; the global generator when ``None``.
     """
-    return torch.empty(shape, dtype=like.dtype, device=like.device).bernoulli_(1.0 - p, generator=generator)
+    return keep_mask_from_seed(shape, p, draw_seed(generator), like.device).to(like.dtype)
 
 
 def apply_keep_mask(x, mask, p):
@@ -37,7 +39,7 @@ def apply_keep_mask(x, mask, p):
     return x * noise
 
 
-def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None):
+def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None, lean=False):
     r"""Inverted dropout.
 
     .. math::
@@ -52,7 +54,13 @@ def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None
         inplace: write the result into ``x``. Default: ``False``.
         mask: a keep mask (0/1 or bool) broadcastable to ``x``; drawn afresh when ``None``. Passing it makes the
             call deterministic, for tests and for the backward pass of explicit implementations.
-        generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
+        generator: a ``torch.Generator`` to draw the mask's seed from; the global generator when ``None``.
+        lean: save no mask for backward, only its seed, and draw the mask again there (see
+            :func:`dropout_lib.seeded.dropout_from_seed`): 0 bytes per element instead of 1 (PyTorch's CPU dropout
+            keeps 4 for float32). Outputs and gradients are the same to the last bit. Default: ``False``.
+
+    A mask drawn here comes from :func:`dropout_lib.seeded.keep_mask_from_seed`, not from PyTorch's
+    ``bernoulli_``: the same law, a different random stream, about four times faster on the CPU.
 
     Shape:
         Input: :math:`(*)`. Output: :math:`(*)`, the same shape.
@@ -68,8 +76,9 @@ def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None
     if not training or p == 0.0:
         return x
     if mask is None:
-        mask = keep_mask(x.shape, p, like=x, generator=generator)
-    y = apply_keep_mask(x, mask, p)
+        y = dropout_from_seed(x, p, draw_seed(generator), lean=lean)
+    else:
+        y = apply_keep_mask(x, mask, p)
     if inplace:
         return x.copy_(y)
     return y
@@ -85,6 +94,7 @@ class Dropout(nn.Module):
     Args:
         p: probability of an element to be zeroed. Default: 0.5.
         inplace: do the operation in place. Default: ``False``.
+        lean: save only the mask's seed for backward (see :func:`dropout`). Default: ``False``.
 
     Shape:
         Input: :math:`(*)`. Output: :math:`(*)`, the same shape.
@@ -101,13 +111,14 @@ class Dropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p=0.5, inplace=False, *, lean=False):
         super().__init__()
         self.p = check_rate(p)
         self.inplace = inplace
+        self.lean = lean
 
     def forward(self, x, *, generator=None):
-        return dropout(x, self.p, self.training, self.inplace, generator=generator)
+        return dropout(x, self.p, self.training, self.inplace, generator=generator, lean=self.lean)
 
     def extra_repr(self):
-        return f"p={self.p}, inplace={self.inplace}"
+        return f"p={self.p}, inplace={self.inplace}" + (", lean=True" if self.lean else "")

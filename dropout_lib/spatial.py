@@ -8,7 +8,8 @@ removes information; dropping the whole channel does.
 from torch import nn
 
 from dropout_lib._checks import check_min_ndim, check_ndim, check_rate
-from dropout_lib.dropout import apply_keep_mask, keep_mask
+from dropout_lib.dropout import apply_keep_mask
+from dropout_lib.seeded import draw_seed, dropout_from_seed
 
 
 def channel_mask_shape(x):
@@ -16,7 +17,7 @@ def channel_mask_shape(x):
     return (*x.shape[:2], *([1] * (x.ndim - 2)))
 
 
-def spatial_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
+def spatial_dropout(x, p=0.5, training=True, *, mask=None, generator=None, lean=False):
     r"""Spatial dropout: keep or drop each (sample, channel) feature map as a whole.
 
     .. math::
@@ -27,7 +28,9 @@ def spatial_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
         p: probability of a channel to be zeroed. Default: 0.5.
         training: apply dropout if ``True``; identity otherwise. Default: ``True``.
         mask: a keep mask of shape :math:`(N, C, 1, \ldots, 1)`; drawn afresh when ``None``.
-        generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
+        generator: a ``torch.Generator`` to draw the mask's seed from; the global generator when ``None``.
+        lean: save only the mask's seed for backward and draw the mask again there (see
+            :func:`dropout_lib.dropout.dropout`). Default: ``False``.
 
     Shape:
         Input: :math:`(N, C, *)`, at least 3-D. Output: the same shape.
@@ -43,7 +46,7 @@ def spatial_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
     if not training or p == 0.0:
         return x
     if mask is None:
-        mask = keep_mask(channel_mask_shape(x), p, like=x, generator=generator)
+        return dropout_from_seed(x, p, draw_seed(generator), channel_mask_shape(x), lean=lean)
     return apply_keep_mask(x, mask, p)
 
 
@@ -52,9 +55,10 @@ class _SpatialDropoutNd(nn.Module):
     mask_shared_across_batch = False
     spatial_dims = None  # set by subclasses
 
-    def __init__(self, p=0.5):
+    def __init__(self, p=0.5, *, lean=False):
         super().__init__()
         self.p = check_rate(p)
+        self.lean = lean
 
     def forward(self, x, *, generator=None):
         layout = "(N, C, " + ", ".join("DHW"[3 - self.spatial_dims:]) + ")" if self.spatial_dims > 1 else "(N, C, L)"
@@ -63,7 +67,7 @@ class _SpatialDropoutNd(nn.Module):
                 f"{type(self).__name__} expects a {self.spatial_dims + 2}-D input of shape {layout}, "
                 f"but got a {x.ndim}-D input of shape {tuple(x.shape)}"
             )
-        return spatial_dropout(x, self.p, self.training, generator=generator)
+        return spatial_dropout(x, self.p, self.training, generator=generator, lean=self.lean)
 
     def extra_repr(self):
         return f"p={self.p}"
