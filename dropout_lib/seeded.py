@@ -12,6 +12,7 @@ Reference: O'Neill (2014), "PCG: A Family of Simple Fast Space-Efficient Statist
 Number Generation", HMC-CS-2014-0905.
 """
 
+import functools
 import math
 import threading
 
@@ -59,20 +60,29 @@ def keep_mask_from_seed(shape, p, seed, device=None):
                 [False, False,  True]])
     """
     count = math.prod(shape)
-    threshold = round((1.0 - p) * 2**32)
-    if threshold >= 2**32:  # p below 2**-33: every element is kept
+    threshold = _threshold(p)
+    if threshold is None:
         keep = np.ones(count, dtype=bool)
     else:
         bits = _bit_generator()
         bits.state = {"bit_generator": "PCG64", "state": {"state": seed, "inc": _STREAM}, "has_uint32": 0,
                       "uinteger": 0}
-        words = bits.random_raw((count + 1) // 2).view(np.uint32)[:count]
-        keep = words < np.uint32(threshold)
-    return torch.from_numpy(keep).reshape(shape).to(device)
+        keep = bits.random_raw((count + 1) // 2).view(np.uint32)[:count] < threshold
+    keep = torch.from_numpy(keep.reshape(shape))
+    return keep if device is None or torch.device(device).type == "cpu" else keep.to(device)
 
 
+@functools.lru_cache(maxsize=256)
+def _threshold(p):
+    """Element i is kept when its 32-bit word is below this; ``None`` when p is below 2**-33: all are kept."""
+    threshold = round((1.0 - p) * 2**32)
+    return None if threshold >= 2**32 else np.uint32(threshold)
+
+
+@functools.lru_cache(maxsize=256)
 def keep_scale(p, dtype):
-    """:math:`1/(1-p)` in ``dtype``, rounded as PyTorch rounds its noise ``bernoulli_(1 - p).div_(1 - p)``."""
+    """:math:`1/(1-p)` in ``dtype``, rounded as PyTorch rounds its noise ``bernoulli_(1 - p).div_(1 - p)`` (a
+    cached 0-d tensor: read it, never write into it)."""
     return torch.ones((), dtype=dtype).div_(1.0 - p)
 
 
@@ -80,7 +90,10 @@ def scale_by_mask(x, keep, p):
     r""":math:`x \odot m / (1-p)` for a boolean ``keep`` mask broadcastable to ``x`` and ``p < 1``: equal to the
     last bit to ``x * (m / (1 - p))``, PyTorch's order of operations, without making the float noise tensor.
     Not differentiable itself: :func:`dropout_from_seed` wraps it."""
-    return torch.mul(x, keep).mul_(keep_scale(p, x.dtype).to(x.device))
+    scale = keep_scale(p, x.dtype).to(x.device)
+    if keep.numel() < x.numel():  # a broadcast mask (spatial dropout): the small float noise multiplies fastest
+        return x * keep.to(x.dtype).mul_(scale)
+    return torch.mul(x, keep).mul_(scale)
 
 
 class _MaskDropout(torch.autograd.Function):
@@ -133,6 +146,8 @@ def dropout_from_seed(x, p, seed, mask_shape=None, lean=False):
     mask_shape = tuple(x.shape if mask_shape is None else mask_shape)
     if p == 1.0:
         return x * torch.zeros((), dtype=x.dtype, device=x.device)  # all dropped: nothing to rescale
+    if not (x.requires_grad and torch.is_grad_enabled()):  # no backward: skip autograd's bookkeeping
+        return scale_by_mask(x, keep_mask_from_seed(mask_shape, p, seed, x.device), p)
     if lean:
         return _LeanDropout.apply(x, p, seed, mask_shape)
     return _MaskDropout.apply(x, keep_mask_from_seed(mask_shape, p, seed, x.device), p)
