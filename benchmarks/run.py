@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -27,9 +26,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.autograd.graph import saved_tensors_hooks
 
 from dropout_lib import alpha_dropout, dropout, feature_alpha_dropout, spatial_dropout
+from dropout_lib.costs import saved_bytes, side_by_side
 from dropout_lib.dropout import Dropout
 from dropout_lib.mc import mc_dropout, mc_samples
 
@@ -51,30 +50,9 @@ def machine():
             "numpy": np.__version__, "platform": platform.platform()}
 
 
-def side_by_side(fns, rounds, calls=1):
-    """Median time per call of each function, and the median over rounds of its time over the first one's.
-
-    The functions run in turn within each round, so a change of the machine's speed hits them alike."""
-    for fn in fns.values():
-        fn()  # warm-up: allocator, caches, lazy initialisation
-    times = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            for _ in range(calls):
-                fn()
-            times[name].append((time.perf_counter() - start) / calls)
-    base = times[next(iter(fns))]
-    return {name: {"median_s": statistics.median(t), "ratio": statistics.median(a / b for a, b in zip(t, base))}
-            for name, t in times.items()}
-
-
-def saved_bytes(fn, x):
-    """Bytes that autograd keeps from the forward of ``fn(x)`` to its backward."""
-    sizes = []
-    with saved_tensors_hooks(lambda t: sizes.append(t.numel() * t.element_size()) or t, lambda t: t):
-        fn(x)
-    return sum(sizes)
+def spread(timed):
+    """The smallest and largest per-round ratio, as text: how noisy the machine was."""
+    return f"{timed['ratio_low']:.2f}-{timed['ratio_high']:.2f}"
 
 
 def forward_backward(fn, x):
@@ -114,7 +92,7 @@ def table_layers():
             timed = side_by_side({"pytorch": forward_backward(theirs, x), "ours": forward_backward(ours, x)},
                                  rounds=3 if n >= 2**24 else 7, calls=calls)
             rows.append({"layer": name, "elements": n, "MiB": n * 4 / 2**20,
-                         "time_ours_over_pytorch": timed["ours"]["ratio"],
+                         "time_ours_over_pytorch": timed["ours"]["ratio"], "spread": spread(timed["ours"]),
                          "saved_bytes_per_element_ours": saved_bytes(ours, x) / n,
                          "saved_bytes_per_element_pytorch": saved_bytes(theirs, x) / n})
     return rows
@@ -172,9 +150,10 @@ def table_training():
     timed = side_by_side({name: training_step(m, x, y) for name, m in models.items()}, rounds=7)
     rows = []
     for name, model in models.items():
-        kept = saved_bytes(lambda t: F.cross_entropy(model(t), y), x)
-        rows.append({"model": name, "saved_MiB": kept / 2**20, "step_peak_rss_MiB": peak_rss_mib(name),
-                     "time_over_pytorch_dropout": timed[name]["ratio"]})
+        kept = saved_bytes(lambda t: F.cross_entropy(model(t), y), x, exclude=model.parameters())
+        rows.append({"model": name, "saved_MiB": kept / 2**20, "saved_bytes_per_unit": kept / (BATCH * WIDTH * DEPTH),
+                     "step_peak_rss_MiB": peak_rss_mib(name), "time_over_pytorch_dropout": timed[name]["ratio"],
+                     "spread": spread(timed[name])})
     return rows
 
 
@@ -199,7 +178,8 @@ def table_mc():
             timed = side_by_side({"loop": loop, "repeat": repeat, "ours": lambda: mc_samples(model, x, t)},
                                  rounds=5, calls=max(1, 20 // t) * (4 if batch == 1 else 1))
             rows.append({"batch": batch, "T": t, "loop_ms": timed["loop"]["median_s"] * 1e3,
-                         "speedup_repeat": 1 / timed["repeat"]["ratio"], "speedup_ours": 1 / timed["ours"]["ratio"]})
+                         "speedup_repeat": 1 / timed["repeat"]["ratio"], "speedup_ours": 1 / timed["ours"]["ratio"],
+                         "spread_ours": f"{1 / timed['ours']['ratio_high']:.1f}-{1 / timed['ours']['ratio_low']:.1f}"})
     return rows
 
 

@@ -1,9 +1,9 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from torch.autograd.graph import saved_tensors_hooks
 from torch.utils.checkpoint import checkpoint
 
+from dropout_lib.costs import saved_bytes
 from dropout_lib.dropout import Dropout, apply_keep_mask, dropout
 from dropout_lib.seeded import draw_seed, dropout_from_seed, keep_mask_from_seed, scale_by_mask
 from dropout_lib.spatial import SpatialDropout2d, channel_mask_shape, spatial_dropout
@@ -16,19 +16,6 @@ BITS = {torch.float16: torch.int16, torch.bfloat16: torch.int16, torch.float32: 
 def same_bits(a, b):
     """Equal to the last bit, the sign of zeros included (``torch.equal`` takes -0.0 for 0.0)."""
     return a.dtype == b.dtype and a.shape == b.shape and torch.equal(a.view(BITS[a.dtype]), b.view(BITS[b.dtype]))
-
-
-def saved_bytes(fn, *args):
-    """Bytes of the tensors that autograd keeps for the backward of ``fn(*args)``."""
-    total = []
-
-    def pack(t):
-        total.append(t.numel() * t.element_size())
-        return t
-
-    with saved_tensors_hooks(pack, lambda t: t):
-        fn(*args)
-    return sum(total)
 
 
 def generator(seed=0):
