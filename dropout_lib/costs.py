@@ -1,7 +1,9 @@
 """Measuring what a layer costs: the bytes autograd keeps for backward, and time measured side by side.
 
 On a shared machine an absolute time says little; a ratio of two things timed in alternation, in one run, says
-much more, because a change of the machine's speed hits both alike. The chapter "What dropout costs" and the
+much more, because a change of the machine's speed hits both alike. Time is the CPU time of the calling thread, so
+that the time the operating system gives to other processes does not count: run PyTorch on one thread
+(``torch.set_num_threads(1)``), or the work of its other threads is missed. The chapter "What dropout costs" and the
 benchmark command (``benchmarks/run.py``) use these two functions.
 """
 
@@ -40,7 +42,8 @@ def saved_bytes(fn, *args, exclude=()):
 
 
 def side_by_side(fns, rounds=5, calls=1):
-    """Time the functions of ``fns`` (a dict: name -> function of no argument) in turn, ``rounds`` times.
+    """Time the functions of ``fns`` (a dict: name -> function of no argument) in turn, ``rounds`` times, in CPU
+    seconds of the calling thread.
 
     Returns, for each name, ``median_s`` (the median over rounds of the time per call) and ``ratio``,
     ``ratio_low``, ``ratio_high`` (the median, smallest and largest over rounds of its time over the first
@@ -58,10 +61,10 @@ def side_by_side(fns, rounds=5, calls=1):
     times = {name: [] for name in fns}
     for _ in range(rounds):
         for name, fn in fns.items():
-            start = time.perf_counter()
+            start = time.thread_time()
             for _ in range(calls):
                 fn()
-            times[name].append((time.perf_counter() - start) / calls)
+            times[name].append((time.thread_time() - start) / calls)
     base = times[next(iter(fns))]
     result = {}
     for name, t in times.items():

@@ -181,26 +181,31 @@ def mc_samples(model, x, n_samples=50, batched=None, *, batch_dim=None):
                 "batch; use batched=False"
             )
         parts = stages(model)
-        first = next(i for i, stage in enumerate(parts) if dropout_layers(stage))
+        first = next(i for i, stage in enumerate(parts) if any(map(is_dropout_layer, stage.modules())))
         h = _run(parts[:first], x)
         rest = parts[first:]
-        samples = [_run(rest, h)]
+        one = _run(rest, h)
+        samples = one.new_empty((n_samples, *one.shape))
+        samples[0] = one
+        done = 1
         dim = infer_batch_dim(model) if batch_dim is None else batch_dim
         per_copy = max(h.numel(), 1)
-        while len(samples) < n_samples:
-            copies = 1 if shared else max(1, min(n_samples - len(samples), CHUNK_ELEMENTS // per_copy))
+        while done < n_samples:
+            copies = 1 if shared else max(1, min(n_samples - done, CHUNK_ELEMENTS // per_copy))
             if copies == 1:
-                samples.append(_run(rest, h))
+                samples[done] = _run(rest, h)
+                done += 1
                 continue
-            out = _copies_along(_run(rest, torch.cat([h] * copies, dim=dim)), samples[0].shape, copies)
+            out = _copies_along(_run(rest, torch.cat([h] * copies, dim=dim)), one.shape, copies)
             if out is None:
                 if batched:
                     raise ValueError(f"{type(model).__name__} does not map {copies} copies of its input stacked along "
                                      f"dimension {dim} to {copies} outputs; pass batch_dim, or use batched=False")
                 shared = True  # from now on, one pass per sample
                 continue
-            samples.extend(out.unbind(0))
-        return torch.stack(samples)
+            samples[done:done + copies] = out
+            done += copies
+        return samples
 
 
 def mc_predict(model, x, n_samples=50, batched=None, *, batch_dim=None):
