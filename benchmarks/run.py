@@ -180,7 +180,8 @@ def table_mc():
                     return model(x.repeat(t, 1))
             timed = side_by_side({"loop": loop, "repeat": repeat, "ours": lambda: mc_samples(model, x, t)},
                                  rounds=5, calls=max(1, 20 // t) * (4 if batch == 1 else 1))
-            rows.append({"batch": batch, "T": t, "speedup_repeat": 1 / timed["repeat"]["ratio"], "speedup_ours": 1 / timed["ours"]["ratio"],
+            rows.append({"batch": batch, "T": t, "speedup_repeat": 1 / timed["repeat"]["ratio"],
+                         "speedup_ours": 1 / timed["ours"]["ratio"],
                          "spread_ours": f"{1 / timed['ours']['ratio_high']:.1f}-{1 / timed['ours']['ratio_low']:.1f}"})
     return rows
 

@@ -161,8 +161,8 @@ def mc_samples(model, x, n_samples=50, batched=None, *, batch_dim=None):
     Every layer after the first stochastic one must treat the samples of a batch independently, as PyTorch's
     layers do in evaluation mode. If a batched pass does not give the output of one pass with one dimension grown
     by the number of copies (a model that reduces over the batch), ``batched=None`` falls back to one pass per
-    sample and ``batched=True`` raises ``ValueError``. ``nn.Dropout`` stages of an ``nn.Sequential`` draw their masks with
-    :func:`dropout_lib.dropout.dropout`: the same law, another random stream than PyTorch's.
+    sample and ``batched=True`` raises ``ValueError``. ``nn.Dropout`` stages of an ``nn.Sequential`` draw their
+    masks with :func:`dropout_lib.dropout.dropout`: the same law, another random stream than PyTorch's.
 
     Example::
 
