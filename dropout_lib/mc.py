@@ -189,7 +189,12 @@ def mc_samples(model, x, n_samples=50, batched=None, *, batch_dim=None):
         samples[0] = one
         done = 1
         dim = infer_batch_dim(model) if batch_dim is None else batch_dim
-        per_copy = max(h.numel(), 1)
+        if not isinstance(h, torch.Tensor):  # a tuple or dict input: nothing to stack, one pass per sample
+            if batched:
+                raise ValueError(f"batched MC dropout stacks copies of a tensor, but {type(model).__name__} takes "
+                                 f"{type(h).__name__}; use batched=False or None")
+            shared = True
+        per_copy = max(h.numel(), 1) if isinstance(h, torch.Tensor) else 1
         while done < n_samples:
             copies = 1 if shared else max(1, min(n_samples - done, CHUNK_ELEMENTS // per_copy))
             if copies == 1:

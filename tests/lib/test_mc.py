@@ -224,6 +224,26 @@ def test_model_that_mixes_the_batch_falls_back_to_one_pass_per_sample():
         mc_samples(net, torch.ones(3000, 3), 3, batched=True)
 
 
+class PairInput(nn.Module):
+    """Takes a pair of tensors: there is no single tensor to stack copies of."""
+
+    def __init__(self):
+        super().__init__()
+        self.drop = nn.Dropout(0.5)
+
+    def forward(self, pair):
+        return self.drop(pair[0] + pair[1])
+
+
+def test_non_tensor_input_gets_one_pass_per_sample():
+    pair = (torch.ones(2, 3, dtype=torch.float64), torch.ones(2, 3, dtype=torch.float64))
+    samples = mc_samples(PairInput(), pair, 300)
+    assert samples.shape == (300, 2, 3)
+    assert_same_law(mc_samples(PairInput(), pair, 300, batched=False), samples)
+    with pytest.raises(ValueError, match="stacks copies of a tensor, but PairInput takes tuple"):
+        mc_samples(PairInput(), pair, 3, batched=True)
+
+
 def test_mixed_layouts_need_an_explicit_batch_dim():
     net = nn.Sequential(nn.GRU(2, 2), nn.LSTM(2, 2, batch_first=True))
     with pytest.raises(ValueError, match="mixes batch-first and sequence-first layers; pass batch_dim"):
