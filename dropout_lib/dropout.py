@@ -5,14 +5,17 @@ Neural Networks from Overfitting", JMLR 15. PyTorch's ``torch.nn.Dropout`` compu
 exists so that the course can show every step and test it against PyTorch bit for bit.
 """
 
+from collections.abc import Sequence
+
 import torch
 from torch import nn
 
-from dropout_lib._checks import check_rate
+from dropout_lib._checks import check_call, check_flag, check_mask, check_rate
 from dropout_lib.seeded import draw_seed, dropout_from_seed, keep_mask_from_seed
 
 
-def keep_mask(shape, p, *, like, generator=None):
+def keep_mask(shape: Sequence[int], p: float, *, like: torch.Tensor,
+              generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Draw a keep mask :math:`m_i \sim \mathrm{Bernoulli}(1-p)` of the given shape.
 
     The mask has the dtype and device of ``like`` (ones for kept elements, zeros for dropped ones), the form in
@@ -39,7 +42,9 @@ def apply_keep_mask(x, mask, p):
     return x * noise
 
 
-def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None, lean=False):
+def dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
+            mask: torch.Tensor | None = None, generator: torch.Generator | None = None,
+            lean: bool = False) -> torch.Tensor:
     r"""Inverted dropout.
 
     .. math::
@@ -52,8 +57,8 @@ def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None
         p: probability of an element to be zeroed. Default: 0.5.
         training: apply dropout if ``True``; return ``x`` unchanged otherwise. Default: ``True``.
         inplace: write the result into ``x``. Default: ``False``.
-        mask: a keep mask (0/1 or bool) broadcastable to ``x``; drawn afresh when ``None``. Passing it makes the
-            call deterministic, for tests and for the backward pass of explicit implementations.
+        mask: a keep mask (0/1 or bool) that broadcasts to ``x`` without enlarging it; drawn afresh when ``None``.
+            Passing it makes the call deterministic, for tests and for the backward pass of explicit implementations.
         generator: a ``torch.Generator`` to draw the mask's seed from; the global generator when ``None``.
         lean: save no mask for backward, only its seed, and draw the mask again there (see
             :func:`dropout_lib.seeded.dropout_from_seed`): 0 bytes per element instead of 1 (PyTorch's CPU dropout
@@ -65,6 +70,12 @@ def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None
     Shape:
         Input: :math:`(*)`. Output: :math:`(*)`, the same shape.
 
+    Raises:
+        TypeError: if ``x`` is not a floating-point tensor, ``training`` or ``inplace`` not a bool, ``p`` not a
+            number, ``mask`` not a tensor or ``generator`` not a ``torch.Generator``. Unlike PyTorch, which
+            returns an integer tensor unchanged in evaluation mode, this function refuses it in both modes.
+        ValueError: if ``p`` is outside [0, 1], or ``mask`` holds values other than 0/1 or would enlarge ``x``.
+
     Example::
 
         >>> x = torch.ones(2, 4)
@@ -72,7 +83,11 @@ def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None
         tensor([[2., 0., 2., 0.],
                 [0., 0., 2., 2.]])
     """
-    p = check_rate(p)
+    p = check_call(x, p, training, generator)
+    check_flag(inplace, "inplace")
+    check_flag(lean, "lean")
+    if mask is not None:
+        check_mask(mask, x.shape, "dropout")
     if not training or p == 0.0:
         return x
     if mask is None:
@@ -111,14 +126,14 @@ class Dropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.5, inplace=False, *, lean=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False, *, lean: bool = False) -> None:
         super().__init__()
         self.p = check_rate(p)
-        self.inplace = inplace
-        self.lean = lean
+        self.inplace = check_flag(inplace, "inplace")
+        self.lean = check_flag(lean, "lean")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return dropout(x, self.p, self.training, self.inplace, generator=generator, lean=self.lean)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}" + (", lean=True" if self.lean else "")

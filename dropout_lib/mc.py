@@ -7,16 +7,19 @@ off altogether.
 """
 
 import operator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
 import torch
 from torch import nn
 
+from dropout_lib._checks import check_flag
+from dropout_lib._modes import restored_modes
 from dropout_lib.dropout import dropout
 
 
-def is_dropout_layer(module):
+def is_dropout_layer(module: nn.Module) -> bool:
     """True for PyTorch's dropout modules (subclasses of ``nn.modules.dropout._DropoutNd``: ``nn.Dropout``,
     ``nn.Dropout1d/2d/3d``, ``nn.AlphaDropout``, ``nn.FeatureAlphaDropout``) and for every module that declares
     itself stochastic with the class attribute ``is_dropout = True``, as every layer of this library does.
@@ -32,7 +35,7 @@ def is_dropout_layer(module):
     return isinstance(module, nn.modules.dropout._DropoutNd) or getattr(module, "is_dropout", False) is True
 
 
-def dropout_layers(model):
+def dropout_layers(model: nn.Module) -> list[nn.Module]:
     """The dropout layers of ``model`` (itself included), in the order of ``model.modules()``.
 
     Example::
@@ -44,7 +47,7 @@ def dropout_layers(model):
 
 
 @contextmanager
-def mc_dropout(model):
+def mc_dropout(model: nn.Module) -> Iterator[nn.Module]:
     """Within the block, only the dropout layers of ``model`` are in training mode; every other module (batch
     norm, and the children of a dropout layer such as the LSTM inside a ``WeightDrop``) is in evaluation mode.
     Every module's mode is restored on exit, also after an exception.
@@ -65,15 +68,11 @@ def mc_dropout(model):
     if not layers:
         raise ValueError(f"{type(model).__name__} has no dropout layer, so MC dropout would return zero variance; "
                          "add one (nn.Dropout* or a layer with is_dropout = True)")
-    modes = [(m, m.training) for m in model.modules()]
-    try:
+    with restored_modes(model):
         model.eval()
         for layer in layers:
             layer.training = True  # this module only, not its children
         yield model
-    finally:
-        for module, mode in modes:
-            module.training = mode
 
 
 def _check_samples(n_samples):
@@ -89,7 +88,7 @@ def _check_samples(n_samples):
 CHUNK_ELEMENTS = 2**17  # per batched pass, of the first stochastic layer's input: 512 KiB of float32
 
 
-def stages(model):
+def stages(model: nn.Module) -> list[nn.Module]:
     """``model`` as a list of modules applied one after the other: the children of an ``nn.Sequential`` (nested
     ones flattened), or ``[model]`` for any other module, whose forward cannot be split.
 
@@ -103,7 +102,7 @@ def stages(model):
     return [model]
 
 
-def infer_batch_dim(model):
+def infer_batch_dim(model: nn.Module) -> int:
     """1 when the model's recurrent, attention or locked-dropout layers are sequence-first (``batch_first=False``,
     PyTorch's default for ``nn.LSTM``/``nn.GRU``/``nn.RNN``/``nn.Transformer*``/``nn.MultiheadAttention``), else 0.
 
@@ -141,7 +140,8 @@ def _copies_along(out, single_shape, copies):
 
 
 @torch.no_grad()
-def mc_samples(model, x, n_samples=50, batched=None, *, batch_dim=None):
+def mc_samples(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool | None = None, *,
+               batch_dim: int | None = None) -> torch.Tensor:
     r"""``n_samples`` stochastic forward passes of ``model`` on ``x``, stacked: shape ``(n_samples, *model(x).shape)``.
 
     ``batched=False`` is the definition: a Python loop of ``n_samples`` passes of the whole model. Otherwise
@@ -171,6 +171,8 @@ def mc_samples(model, x, n_samples=50, batched=None, *, batch_dim=None):
         torch.Size([10, 3, 2])
     """
     n_samples = _check_samples(n_samples)
+    if batched is not None:
+        check_flag(batched, "batched")
     with mc_dropout(model):
         if batched is False:
             return torch.stack([model(x) for _ in range(n_samples)])
@@ -213,7 +215,8 @@ def mc_samples(model, x, n_samples=50, batched=None, *, batch_dim=None):
         return samples
 
 
-def mc_predict(model, x, n_samples=50, batched=None, *, batch_dim=None):
+def mc_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool | None = None, *,
+               batch_dim: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     r"""MC-dropout predictive mean and variance.
 
     .. math::
@@ -267,7 +270,8 @@ def _entropy(probs):
     return -(probs * torch.log(probs.clamp_min(torch.finfo(probs.dtype).tiny))).sum(dim=-1)
 
 
-def mc_classify(model, x, n_samples=50, batched=None, *, batch_dim=None):
+def mc_classify(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool | None = None, *,
+                batch_dim: int | None = None) -> MCClassification:
     r"""MC-dropout prediction of a classifier whose output is logits of shape ``(N, K)``.
 
     .. math::
@@ -286,6 +290,9 @@ def mc_classify(model, x, n_samples=50, batched=None, *, batch_dim=None):
         an :class:`MCClassification` ``(probs, predictive_entropy, expected_entropy, mutual_information)``,
         shaped ``(N, K)``, ``(N,)``, ``(N,)``, ``(N,)``.
 
+    Raises:
+        ValueError: as :func:`mc_predict`, and if the model's output is not at least 2-D ``(N, K)``.
+
     Example::
 
         >>> net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, 3))
@@ -293,7 +300,11 @@ def mc_classify(model, x, n_samples=50, batched=None, *, batch_dim=None):
         >>> out.probs.shape, out.mutual_information.shape
         (torch.Size([5, 3]), torch.Size([5]))
     """
-    probs = torch.softmax(mc_samples(model, x, n_samples, batched, batch_dim=batch_dim), dim=-1)
+    samples = mc_samples(model, x, n_samples, batched, batch_dim=batch_dim)
+    if samples.ndim < 3:  # a 1-D output has no class dimension: softmax over the batch would be silently wrong
+        raise ValueError(f"mc_classify expects the model to return logits of shape (N, K), but model(x) has shape "
+                         f"{tuple(samples.shape[1:])}")
+    probs = torch.softmax(samples, dim=-1)
     mean = probs.mean(dim=0)
     predictive = _entropy(mean)
     expected = _entropy(probs).mean(dim=0)

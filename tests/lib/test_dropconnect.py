@@ -6,12 +6,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from dropout_lib.dropconnect import DropConnectLinear, dropconnect_linear, dropconnect_weight
+from dropout_lib.dropout import keep_mask
 from tests.lib.stats import assert_fraction
 
 
 def draw_mask(shape, p, seed):
     """The keep mask the layer draws from a generator seeded with ``seed``."""
-    return torch.empty(shape, dtype=torch.float64).bernoulli_(1 - p, generator=torch.Generator().manual_seed(seed))
+    return keep_mask(shape, p, like=torch.empty(0, dtype=torch.float64), generator=torch.Generator().manual_seed(seed))
 
 
 @pytest.mark.parametrize("bias", [True, False])
@@ -120,5 +121,5 @@ def test_bad_input_rejected():
         DropConnectLinear(3, 2)(torch.ones(4, 5))
     with pytest.raises(ValueError, match=r"expects a 2-D weight \(out, in\), but got shape \(3,\)"):
         dropconnect_linear(torch.ones(2, 3), torch.ones(3))
-    with pytest.raises(ValueError, match=r"mask of shape \(3, 2\) does not broadcast to the weight's shape \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"mask broadcastable to \(2, 3\) \(the weight's shape\), but got shape \(3, 2\)"):
         dropconnect_linear(torch.ones(2, 3), torch.ones(2, 3), mask=torch.ones(3, 2))
