@@ -46,6 +46,12 @@ feedback: $(STAMP)
 grades: $(STAMP)
 	$(PY) -m grader grades-csv grades.csv
 
+# What dropout costs, measured on this machine (a few minutes, one thread): tables printed and written to
+# benchmarks/results.json, which the chapter "What dropout costs" shows.
+.PHONY: bench
+bench: $(STAMP)
+	OMP_NUM_THREADS=1 $(PY) benchmarks/run.py
+
 book: $(STAMP)
 	$(PY) scripts/book_notebooks.py execute
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going

@@ -40,7 +40,7 @@ def _apply_alpha_mask(x, mask, p):
     noise = mask.to(dtype=x.dtype, device=x.device)
     # PyTorch's own order of operations (ATen Dropout.cpp), so that results agree to the last bit.
     b = (noise - 1).mul_(alpha * a).add_(alpha * a * p)
-    return x * noise.mul(a) + b
+    return (x * noise.mul(a)).add_(b)  # in place, as PyTorch: one tensor allocated, not two
 
 
 def _alpha(x, p, training, inplace, feature, mask, generator):

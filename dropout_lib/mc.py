@@ -16,6 +16,7 @@ from torch import nn
 
 from dropout_lib._checks import check_flag
 from dropout_lib._modes import restored_modes
+from dropout_lib.dropout import dropout
 
 
 def is_dropout_layer(module: nn.Module) -> bool:
@@ -84,39 +85,138 @@ def _check_samples(n_samples):
     return n
 
 
+CHUNK_ELEMENTS = 2**17  # per batched pass, of the first stochastic layer's input: 512 KiB of float32
+
+
+def stages(model: nn.Module) -> list[nn.Module]:
+    """``model`` as a list of modules applied one after the other: the children of an ``nn.Sequential`` (nested
+    ones flattened), or ``[model]`` for any other module, whose forward cannot be split.
+
+    Example::
+
+        >>> [type(m).__name__ for m in stages(nn.Sequential(nn.Linear(3, 3), nn.Sequential(nn.ReLU(), nn.Dropout())))]
+        ['Linear', 'ReLU', 'Dropout']
+    """
+    if isinstance(model, nn.Sequential) and type(model).forward is nn.Sequential.forward:
+        return [stage for child in model for stage in stages(child)]
+    return [model]
+
+
+def infer_batch_dim(model: nn.Module) -> int:
+    """1 when the model's recurrent, attention or locked-dropout layers are sequence-first (``batch_first=False``,
+    PyTorch's default for ``nn.LSTM``/``nn.GRU``/``nn.RNN``/``nn.Transformer*``/``nn.MultiheadAttention``), else 0.
+
+    Raises:
+        ValueError: if some of them are batch-first and others are not.
+
+    Example::
+
+        >>> infer_batch_dim(nn.LSTM(3, 4)), infer_batch_dim(nn.LSTM(3, 4, batch_first=True)), infer_batch_dim(nn.ReLU())
+        (1, 0, 0)
+    """
+    layouts = {m.batch_first for m in model.modules() if isinstance(getattr(m, "batch_first", None), bool)}
+    if len(layouts) > 1:
+        raise ValueError(f"{type(model).__name__} mixes batch-first and sequence-first layers; pass batch_dim")
+    return 0 if layouts in (set(), {True}) else 1
+
+
+def _run(stages_, h):
+    for stage in stages_:
+        if type(stage) is nn.Dropout and stage.training:  # the same law, with the library's faster mask
+            h = dropout(h, stage.p)
+        else:
+            h = stage(h)
+    return h
+
+
+def _copies_along(out, single_shape, copies):
+    """``out`` of ``copies`` stacked inputs as ``(copies, *single_shape)``: the one dimension that grew ``copies``-
+    fold is the batch; ``None`` when the model did not map the copies to a batch of outputs."""
+    grown = [d for d, (a, b) in enumerate(zip(out.shape, single_shape)) if a != b]
+    if out.ndim != len(single_shape) or len(grown) != 1 or out.shape[grown[0]] != copies * single_shape[grown[0]]:
+        return None
+    d = grown[0]
+    return out.unflatten(d, (copies, single_shape[d])).movedim(d, 0)
+
+
 @torch.no_grad()
-def mc_samples(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool = False) -> torch.Tensor:
+def mc_samples(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool | None = None, *,
+               batch_dim: int | None = None) -> torch.Tensor:
     r"""``n_samples`` stochastic forward passes of ``model`` on ``x``, stacked: shape ``(n_samples, *model(x).shape)``.
 
-    With ``batched=True`` the samples come from ONE forward pass on ``x`` repeated ``n_samples`` times along the
-    first dimension, which must be the model's batch dimension, instead of a Python loop. That is valid only when
-    every stochastic layer draws its mask independently per sample; a model with a layer whose mask is shared
-    across the batch (``mask_shared_across_batch = True``: DropConnect, weight drop, targeted dropout) raises
-    ``ValueError``. Memory grows ``n_samples``-fold.
+    ``batched=False`` is the definition: a Python loop of ``n_samples`` passes of the whole model. Otherwise
+    (the default) two things make it faster, with the same distribution:
+
+    * everything before the first stochastic layer is deterministic and is computed once, not ``n_samples`` times
+      (for an ``nn.Sequential``, nested ones included; any other model is run whole);
+    * the stochastic rest runs on several copies of that intermediate result stacked along the batch dimension, as
+      many as fit in :data:`CHUNK_ELEMENTS` elements, so that each layer is called a few times on a large batch
+      instead of ``n_samples`` times on a small one. Each copy draws its own masks, which is valid only when every
+      stochastic layer draws its mask independently per sample: with a layer whose mask is shared across the batch
+      (``mask_shared_across_batch = True``: DropConnect, weight drop, targeted dropout) the rest runs once per
+      sample, and ``batched=True`` raises ``ValueError`` instead.
+
+    The batch dimension is ``batch_dim`` of the input, of the first stochastic layer's input and of the output;
+    by default it is inferred by :func:`infer_batch_dim`: 1 for a sequence-first model (input :math:`(L, N, H)`).
+    Every layer after the first stochastic one must treat the samples of a batch independently, as PyTorch's
+    layers do in evaluation mode. If a batched pass does not give the output of one pass with one dimension grown
+    by the number of copies (a model that reduces over the batch), ``batched=None`` falls back to one pass per
+    sample and ``batched=True`` raises ``ValueError``. ``nn.Dropout`` stages of an ``nn.Sequential`` draw their
+    masks with :func:`dropout_lib.dropout.dropout`: the same law, another random stream than PyTorch's.
 
     Example::
 
         >>> net = nn.Sequential(nn.Linear(4, 8), nn.Dropout(0.5), nn.Linear(8, 2))
-        >>> mc_samples(net, torch.randn(3, 4), n_samples=10, batched=True).shape
+        >>> mc_samples(net, torch.randn(3, 4), n_samples=10).shape
         torch.Size([10, 3, 2])
     """
     n_samples = _check_samples(n_samples)
-    check_flag(batched, "batched")
+    if batched is not None:
+        check_flag(batched, "batched")
     with mc_dropout(model):
-        if not batched:
+        if batched is False:
             return torch.stack([model(x) for _ in range(n_samples)])
         shared = [type(m).__name__ for m in dropout_layers(model) if getattr(m, "mask_shared_across_batch", False)]
-        if shared:
+        if shared and batched:
             raise ValueError(
                 f"batched MC dropout needs per-sample masks, but {', '.join(shared)} shares one mask across the "
                 "batch; use batched=False"
             )
-        out = model(x.repeat(n_samples, *([1] * (x.ndim - 1))))
-        return out.reshape(n_samples, x.shape[0], *out.shape[1:])
+        parts = stages(model)
+        first = next(i for i, stage in enumerate(parts) if any(map(is_dropout_layer, stage.modules())))
+        h = _run(parts[:first], x)
+        rest = parts[first:]
+        one = _run(rest, h)
+        samples = one.new_empty((n_samples, *one.shape))
+        samples[0] = one
+        done = 1
+        dim = infer_batch_dim(model) if batch_dim is None else batch_dim
+        if not isinstance(h, torch.Tensor):  # a tuple or dict input: nothing to stack, one pass per sample
+            if batched:
+                raise ValueError(f"batched MC dropout stacks copies of a tensor, but {type(model).__name__} takes "
+                                 f"{type(h).__name__}; use batched=False or None")
+            shared = True
+        per_copy = max(h.numel(), 1) if isinstance(h, torch.Tensor) else 1
+        while done < n_samples:
+            copies = 1 if shared else max(1, min(n_samples - done, CHUNK_ELEMENTS // per_copy))
+            if copies == 1:
+                samples[done] = _run(rest, h)
+                done += 1
+                continue
+            out = _copies_along(_run(rest, torch.cat([h] * copies, dim=dim)), one.shape, copies)
+            if out is None:
+                if batched:
+                    raise ValueError(f"{type(model).__name__} does not map {copies} copies of its input stacked along "
+                                     f"dimension {dim} to {copies} outputs; pass batch_dim, or use batched=False")
+                shared = True  # from now on, one pass per sample
+                continue
+            samples[done:done + copies] = out
+            done += copies
+        return samples
 
 
-def mc_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 50,
-               batched: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+def mc_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool | None = None, *,
+               batch_dim: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     r"""MC-dropout predictive mean and variance.
 
     .. math::
@@ -132,7 +232,9 @@ def mc_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 50,
             a tensor.
         x: the input batch.
         n_samples: the number of stochastic passes :math:`T`. Default: 50.
-        batched: run the passes as one batched forward (see :func:`mc_samples`). Default: ``False``.
+        batched: ``False`` for the plain loop of passes; ``None`` or ``True`` to compute the deterministic prefix
+            once and batch the rest (see :func:`mc_samples`). Default: ``None``.
+        batch_dim: the batch dimension of ``x``; inferred when ``None`` (see :func:`mc_samples`).
 
     Returns:
         ``(mean, var)``, each shaped like ``model(x)``.
@@ -150,7 +252,7 @@ def mc_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 50,
 
     Reference: Gal & Ghahramani (2016), ICML.
     """
-    samples = mc_samples(model, x, n_samples, batched)
+    samples = mc_samples(model, x, n_samples, batched, batch_dim=batch_dim)
     return samples.mean(dim=0), samples.var(dim=0, correction=0)
 
 
@@ -168,7 +270,8 @@ def _entropy(probs):
     return -(probs * torch.log(probs.clamp_min(torch.finfo(probs.dtype).tiny))).sum(dim=-1)
 
 
-def mc_classify(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool = False) -> MCClassification:
+def mc_classify(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool | None = None, *,
+                batch_dim: int | None = None) -> MCClassification:
     r"""MC-dropout prediction of a classifier whose output is logits of shape ``(N, K)``.
 
     .. math::
@@ -181,7 +284,7 @@ def mc_classify(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched:
     probabilities (negative rounding errors are clamped to zero).
 
     Args:
-        model, x, n_samples, batched: as in :func:`mc_predict`.
+        model, x, n_samples, batched, batch_dim: as in :func:`mc_predict`.
 
     Returns:
         an :class:`MCClassification` ``(probs, predictive_entropy, expected_entropy, mutual_information)``,
@@ -197,7 +300,7 @@ def mc_classify(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched:
         >>> out.probs.shape, out.mutual_information.shape
         (torch.Size([5, 3]), torch.Size([5]))
     """
-    samples = mc_samples(model, x, n_samples, batched)
+    samples = mc_samples(model, x, n_samples, batched, batch_dim=batch_dim)
     if samples.ndim < 3:  # a 1-D output has no class dimension: softmax over the batch would be silently wrong
         raise ValueError(f"mc_classify expects the model to return logits of shape (N, K), but model(x) has shape "
                          f"{tuple(samples.shape[1:])}")

@@ -9,7 +9,8 @@ import torch
 from torch import nn
 
 from dropout_lib._checks import check_call, check_flag, check_float_tensor, check_mask, check_min_ndim, check_rate
-from dropout_lib.dropout import apply_keep_mask, keep_mask
+from dropout_lib.dropout import apply_keep_mask
+from dropout_lib.seeded import draw_seed, dropout_from_seed
 
 
 def channel_mask_shape(x: torch.Tensor) -> tuple[int, ...]:
@@ -18,7 +19,8 @@ def channel_mask_shape(x: torch.Tensor) -> tuple[int, ...]:
 
 
 def spatial_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
-                    mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
+                    mask: torch.Tensor | None = None, generator: torch.Generator | None = None,
+                    lean: bool = False) -> torch.Tensor:
     r"""Spatial dropout: keep or drop each (sample, channel) feature map as a whole.
 
     .. math::
@@ -31,7 +33,9 @@ def spatial_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inpl
         inplace: write the result into ``x``. Default: ``False``.
         mask: a keep mask of 0/1 broadcastable to :math:`(N, C, 1, \ldots, 1)`, one value per sample and channel
             (a full-size mask, which would drop single elements, is refused); drawn afresh when ``None``.
-        generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
+        generator: a ``torch.Generator`` to draw the mask's seed from; the global generator when ``None``.
+        lean: save only the mask's seed for backward and draw the mask again there (see
+            :func:`dropout_lib.dropout.dropout`). Default: ``False``.
 
     Shape:
         Input: :math:`(N, C, *)`, at least 3-D. Output: the same shape.
@@ -44,14 +48,16 @@ def spatial_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inpl
     """
     p = check_call(x, p, training, generator)
     check_flag(inplace, "inplace")
+    check_flag(lean, "lean")
     check_min_ndim(x, 3, "spatial_dropout", "(N, C, *spatial)")
     if mask is not None:
         check_mask(mask, channel_mask_shape(x), "spatial_dropout", meaning="one value per sample and channel")
     if not training or p == 0.0:
         return x
     if mask is None:
-        mask = keep_mask(channel_mask_shape(x), p, like=x, generator=generator)
-    y = apply_keep_mask(x, mask, p)
+        y = dropout_from_seed(x, p, draw_seed(generator), channel_mask_shape(x), lean=lean)
+    else:
+        y = apply_keep_mask(x, mask, p)
     return x.copy_(y) if inplace else y
 
 
@@ -61,10 +67,11 @@ class _SpatialDropoutNd(nn.Module):
     spatial_dims = None  # set by subclasses
     accepts_unbatched = True  # an input without the batch dimension, (C, *spatial), is one sample
 
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False, *, lean: bool = False) -> None:
         super().__init__()
         self.p = check_rate(p)
         self.inplace = check_flag(inplace, "inplace")
+        self.lean = check_flag(lean, "lean")
 
     def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         spatial = "L" if self.spatial_dims == 1 else ", ".join("DHW"[3 - self.spatial_dims:])
@@ -78,7 +85,7 @@ class _SpatialDropoutNd(nn.Module):
                 else f"a {batched}-D input of shape "
             raise ValueError(f"{type(self).__name__} expects {wanted}(N, C, {spatial}), but got a {x.ndim}-D input "
                              f"of shape {tuple(x.shape)}")
-        return spatial_dropout(x, self.p, self.training, self.inplace, generator=generator)
+        return spatial_dropout(x, self.p, self.training, self.inplace, generator=generator, lean=self.lean)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

@@ -18,9 +18,9 @@ def test_every_source_is_in_the_table_of_contents():
     assert listed - sources == set(), "_toc.yml names files that do not exist"
 
 
-def test_eight_chapters_each_with_its_notebook():
+def test_nine_chapters_each_with_its_notebook():
     numbers = {int(m.group(1)) for p in CHAPTERS if (m := re.match(r"ch(\d\d)_", p.stem))}
-    assert numbers == set(range(1, 9))
+    assert numbers == set(range(1, 10))
     for chapter in CHAPTERS:
         assert (ROOT / "notebooks" / f"{chapter.stem}.ipynb").exists(), f"{chapter.name} has no companion notebook"
 

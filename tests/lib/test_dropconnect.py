@@ -6,12 +6,13 @@ import torch.nn.functional as F
 from torch import nn
 
 from dropout_lib.dropconnect import DropConnectLinear, dropconnect_linear, dropconnect_weight
+from dropout_lib.dropout import keep_mask
 from tests.lib.stats import assert_fraction
 
 
 def draw_mask(shape, p, seed):
     """The keep mask the layer draws from a generator seeded with ``seed``."""
-    return torch.empty(shape, dtype=torch.float64).bernoulli_(1 - p, generator=torch.Generator().manual_seed(seed))
+    return keep_mask(shape, p, like=torch.empty(0, dtype=torch.float64), generator=torch.Generator().manual_seed(seed))
 
 
 @pytest.mark.parametrize("bias", [True, False])

@@ -4,7 +4,9 @@ from torch import nn
 
 from dropout_lib.concrete import ConcreteDropout
 from dropout_lib.dropconnect import DropConnectLinear
-from dropout_lib.mc import dropout_layers, is_dropout_layer, mc_classify, mc_dropout, mc_predict, mc_samples
+from dropout_lib import mc
+from dropout_lib.mc import (dropout_layers, infer_batch_dim, is_dropout_layer, mc_classify, mc_dropout, mc_predict,
+                            mc_samples)
 from dropout_lib.recurrent import LockedDropout, WeightDrop
 from dropout_lib.scheduled import ScheduledDropout
 from dropout_lib.targeted import TargetedDropoutLinear
@@ -27,7 +29,7 @@ def modes(net):
 def test_mean_and_population_variance_equal_a_hand_written_loop():
     net, x = make_net(), torch.randn(5, 4)
     torch.manual_seed(1)
-    mean, var = mc_predict(net, x, n_samples=30)
+    mean, var = mc_predict(net, x, n_samples=30, batched=False)
     torch.manual_seed(1)
     net.eval()
     net[3].train()
@@ -112,27 +114,149 @@ def test_model_without_dropout_or_bad_sample_count_rejected():
             mc_predict(make_net(), torch.randn(2, 4), n_samples=bad)
 
 
-def test_batched_pass_has_the_loop_distribution():
-    net, x, n = make_net(0.3), torch.randn(3, 4, dtype=torch.float64), 500
-    net.double()
-    loop = mc_samples(net, x, n)
-    batched = mc_samples(net, x, n, batched=True)
-    assert batched.shape == loop.shape == (n, 3, 3)
+def assert_same_law(loop, other):
+    """Per-output mean and variance of two sets of passes agree within Z standard errors."""
+    n = loop.shape[0]
+    assert other.shape == loop.shape
 
     def var_and_se(s):
         centred = s - s.mean(0)
         var = (centred**2).mean(0)
         return var, (((centred**4).mean(0) - var**2) / n).sqrt()
 
-    (v_loop, se_v_loop), (v_batched, se_v_batched) = var_and_se(loop), var_and_se(batched)
-    se_mean = (v_loop / n + v_batched / n).sqrt()
-    assert ((loop.mean(0) - batched.mean(0)).abs() <= Z * se_mean).all()
-    assert ((v_loop - v_batched).abs() <= Z * (se_v_loop**2 + se_v_batched**2).sqrt()).all()
-    # the copies of x within the one batch get independent masks
-    assert (v_batched > 0.1 * v_loop).all()
-    mean, var = mc_predict(net, x, n, batched=True)
-    assert ((mean - loop.mean(0)).abs() <= Z * se_mean).all()
-    assert ((var - v_loop).abs() <= Z * (se_v_loop**2 + se_v_batched**2).sqrt()).all()
+    (v_loop, se_v_loop), (v_other, se_v_other) = var_and_se(loop), var_and_se(other)
+    se_mean = (v_loop / n + v_other / n).sqrt()
+    assert ((loop.mean(0) - other.mean(0)).abs() <= Z * se_mean).all()
+    assert ((v_loop - v_other).abs() <= Z * (se_v_loop**2 + se_v_other**2).sqrt()).all()
+    # the copies within one batched pass get independent masks: a shared mask would shrink the variance
+    assert (v_other > 0.1 * v_loop).all()
+
+
+def test_batched_pass_has_the_loop_distribution():
+    net, x, n = make_net(0.3), torch.randn(3, 4, dtype=torch.float64), 500
+    net.double()
+    loop = mc_samples(net, x, n, batched=False)
+    assert loop.shape == (n, 3, 3)
+    for batched in (None, True):
+        assert_same_law(loop, mc_samples(net, x, n, batched=batched))
+    mean, var = mc_predict(net, x, n)
+    v_loop = loop.var(0, correction=0)
+    se = (2 * v_loop / n).sqrt()
+    assert ((mean - loop.mean(0)).abs() <= Z * se).all()
+    assert ((var - v_loop).abs() <= Z * v_loop * (2 / n) ** 0.5 * 2).all()
+
+
+class Counts(nn.Module):
+    """The identity, counting calls and the largest input."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls, self.largest = 0, 0
+
+    def forward(self, x):
+        self.calls += 1
+        self.largest = max(self.largest, x.numel())
+        return x
+
+
+def test_deterministic_prefix_runs_once_and_the_rest_in_bounded_chunks():
+    before, after = Counts(), Counts()
+    net = nn.Sequential(nn.Linear(4, 64), before, nn.Sequential(nn.ReLU(), nn.Dropout(0.5)), after, nn.Linear(64, 2))
+    x = torch.randn(100, 4)
+    samples = mc_samples(net, x, n_samples=200)
+    assert samples.shape == (200, 100, 2) and before.calls == 1
+    assert after.calls < 20 and after.largest <= mc.CHUNK_ELEMENTS
+    assert not torch.equal(samples[0], samples[1])
+
+
+class SeqFirst(nn.Module):
+    """A sequence-first recurrent model, (L, N, 2) -> (N, 1): the batch is dimension 1 in, dimension 0 out."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.rnn, self.drop, self.head = nn.GRU(2, 8), LockedDropout(0.3), nn.Linear(8, 1)
+
+    def forward(self, x):
+        return self.head(self.drop(self.rnn(x)[0]))[-1]
+
+
+def first_layer_dropout():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Dropout(0.2), nn.Linear(4, 16), nn.Tanh(), nn.Dropout(0.4), nn.Linear(16, 2))
+
+
+def sequence_first_sequential():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(2, 8), LockedDropout(0.3), nn.Tanh(), nn.Linear(8, 1))  # (L, N, 2) -> (L, N, 1)
+
+
+@pytest.mark.parametrize("make, shape", [(first_layer_dropout, (3, 4)), (SeqFirst, (5, 3, 2)),
+                                         (sequence_first_sequential, (5, 3, 2))])
+def test_same_law_as_the_loop_for_first_layer_dropout_and_sequence_first_models(make, shape):
+    net, n = make().double(), 400
+    x = torch.randn(shape, dtype=torch.float64)
+    loop = mc_samples(net, x, n, batched=False)
+    batched = mc_samples(net, x, n)
+    assert_same_law(loop, batched)
+    if isinstance(net, SeqFirst):
+        assert infer_batch_dim(net) == 1
+    if make is sequence_first_sequential:  # one mask per sequence: every time step of a sample has the same one
+        assert infer_batch_dim(nn.Sequential(nn.LSTM(2, 3))) == 1
+        locked = mc_samples(nn.Sequential(LockedDropout(0.5)), torch.ones(5, 3, 2), 50)
+        assert (locked == locked[:, :1]).all() and (locked == 0).any()
+
+
+class BatchMean(nn.Module):
+    """Reduces over the batch: copies stacked along it would not come out as separate passes."""
+
+    def forward(self, x):
+        return x.mean(0)
+
+
+def test_model_that_mixes_the_batch_falls_back_to_one_pass_per_sample():
+    net = nn.Sequential(nn.Dropout(0.5), BatchMean())
+    x = torch.ones(2, 3, dtype=torch.float64)
+    samples = mc_samples(net, x, 300)
+    assert samples.shape == (300, 3)
+    assert_same_law(mc_samples(net, x, 300, batched=False), samples)
+    with pytest.raises(ValueError, match="does not map 2 copies of its input stacked along dimension 0"):
+        mc_samples(net, torch.ones(3000, 3), 3, batched=True)
+
+
+class PairInput(nn.Module):
+    """Takes a pair of tensors: there is no single tensor to stack copies of."""
+
+    def __init__(self):
+        super().__init__()
+        self.drop = nn.Dropout(0.5)
+
+    def forward(self, pair):
+        return self.drop(pair[0] + pair[1])
+
+
+def test_non_tensor_input_gets_one_pass_per_sample():
+    pair = (torch.ones(2, 3, dtype=torch.float64), torch.ones(2, 3, dtype=torch.float64))
+    samples = mc_samples(PairInput(), pair, 300)
+    assert samples.shape == (300, 2, 3)
+    assert_same_law(mc_samples(PairInput(), pair, 300, batched=False), samples)
+    with pytest.raises(ValueError, match="stacks copies of a tensor, but PairInput takes tuple"):
+        mc_samples(PairInput(), pair, 3, batched=True)
+
+
+def test_mixed_layouts_need_an_explicit_batch_dim():
+    net = nn.Sequential(nn.GRU(2, 2), nn.LSTM(2, 2, batch_first=True))
+    with pytest.raises(ValueError, match="mixes batch-first and sequence-first layers; pass batch_dim"):
+        infer_batch_dim(net)
+
+
+def test_shared_mask_layer_still_computes_the_prefix_once():
+    before = Counts()
+    net = nn.Sequential(nn.Linear(4, 4), before, nn.Dropout(0.1), DropConnectLinear(4, 3)).double()
+    x = torch.randn(2, 4, dtype=torch.float64)
+    samples = mc_samples(net, x, 300)
+    assert before.calls == 1
+    assert_same_law(mc_samples(net, x, 300, batched=False), samples)
 
 
 @pytest.mark.parametrize("layer", [DropConnectLinear(4, 3), TargetedDropoutLinear(4, 3)])

@@ -2,6 +2,7 @@ import pytest
 import torch
 from torch import nn
 
+from dropout_lib.dropout import keep_mask
 from dropout_lib.recurrent import LockedDropout, WeightDrop, locked_dropout
 from tests.lib.stats import assert_fraction
 
@@ -40,7 +41,7 @@ def test_given_mask_bit_exact_and_gradcheck(batch_first):
 def test_generator_gives_the_mask_drawn_from_it():
     x = torch.randn(6, 3, 4)
     y = locked_dropout(x, 0.3, generator=torch.Generator().manual_seed(9))
-    mask = torch.empty(1, 3, 4).bernoulli_(0.7, generator=torch.Generator().manual_seed(9))
+    mask = keep_mask((1, 3, 4), 0.3, like=x, generator=torch.Generator().manual_seed(9))
     assert torch.equal(y, x * (mask / 0.7))
 
 
@@ -112,8 +113,7 @@ def test_weight_drop_draws_one_mask_per_forward_shared_across_time(rnn_class):
     x = torch.randn(2, 9, 3, dtype=torch.float64)
     out = wrapped(x, generator=torch.Generator().manual_seed(4))[0]
     # exactly one mask drawn from the generator, and the plain module with that weight runs all 9 steps with it
-    mask = torch.empty(rnn.weight_hh_l0.shape, dtype=torch.float64).bernoulli_(
-        0.5, generator=torch.Generator().manual_seed(4))
+    mask = keep_mask(rnn.weight_hh_l0.shape, 0.5, like=x, generator=torch.Generator().manual_seed(4))
     ref = plain_copy(rnn, "weight_hh_l0", rnn.weight_hh_l0.detach() * (mask / 0.5))
     torch.testing.assert_close(out, ref(x)[0], rtol=0, atol=1e-14)
     assert not torch.equal(wrapped(x)[0], wrapped(x)[0])  # a fresh mask at each call
