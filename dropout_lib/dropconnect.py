@@ -10,12 +10,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dropout_lib._checks import check_rate
-from dropout_lib._shapes import broadcasts_to
-from dropout_lib.dropout import dropout
+from dropout_lib._checks import check_call, check_float_tensor, check_mask, check_rate
+from dropout_lib.dropout import apply_keep_mask, keep_mask
 
 
-def dropconnect_weight(weight, p=0.5, training=True, *, mask=None, generator=None):
+def dropconnect_weight(weight: torch.Tensor, p: float = 0.5, training: bool = True, *, mask: torch.Tensor | None = None,
+                       generator: torch.Generator | None = None) -> torch.Tensor:
     r"""The weight with DropConnect applied: :math:`M \odot W / (1-p)`, :math:`M_{ij} \sim \mathrm{Bernoulli}(1-p)`.
 
     One mask for the whole weight, drawn afresh at every call unless ``mask`` is given. This is inverted dropout
@@ -34,19 +34,19 @@ def dropconnect_weight(weight, p=0.5, training=True, *, mask=None, generator=Non
         tensor([[2., 0.],
                 [0., 2.]])
     """
-    p = check_rate(p)
+    p = check_call(weight, p, training, generator, name="weight")
+    if mask is not None:
+        check_mask(mask, weight.shape, "dropconnect_weight", meaning="the weight's shape")
     if not training or p == 0.0:
         return weight
     if mask is None:
-        mask = torch.empty(weight.shape, dtype=weight.dtype, device=weight.device).bernoulli_(1.0 - p,
-                                                                                              generator=generator)
-    elif not broadcasts_to(mask.shape, weight.shape):
-        raise ValueError(f"the mask of shape {tuple(mask.shape)} does not broadcast to the weight's shape "
-                         f"{tuple(weight.shape)}")
-    return dropout(weight, p, training=True, mask=mask)
+        mask = keep_mask(weight.shape, p, like=weight, generator=generator)
+    return apply_keep_mask(weight, mask, p)
 
 
-def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None, generator=None):
+def dropconnect_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, p: float = 0.5,
+                       training: bool = True, *, mask: torch.Tensor | None = None,
+                       generator: torch.Generator | None = None) -> torch.Tensor:
     r"""A linear layer whose weights are dropped.
 
     .. math::
@@ -74,6 +74,8 @@ def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None,
         >>> dropconnect_linear(torch.ones(1, 3), w, p=0.5, mask=torch.tensor([[1, 1, 0], [0, 0, 0]]))
         tensor([[4., 0.]])
     """
+    check_float_tensor(x)
+    check_float_tensor(weight, "weight")
     if weight.ndim != 2:
         raise ValueError(f"dropconnect_linear expects a 2-D weight (out, in), but got shape {tuple(weight.shape)}")
     if x.ndim < 1 or x.shape[-1] != weight.shape[1]:
@@ -120,7 +122,8 @@ class DropConnectLinear(nn.Module):
     is_dropout = True
     mask_shared_across_batch = True
 
-    def __init__(self, in_features, out_features, p=0.5, bias=True, *, device=None, dtype=None):
+    def __init__(self, in_features: int, out_features: int, p: float = 0.5, bias: bool = True, *,
+                 device: torch.device | str | None = None, dtype: torch.dtype | None = None) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -129,13 +132,13 @@ class DropConnectLinear(nn.Module):
         self.bias = nn.Parameter(torch.empty(out_features, device=device, dtype=dtype)) if bias else None
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         # nn.Linear's own initialisation code, so that the random draws (and their order) are the same.
         nn.Linear.reset_parameters(self)
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return dropconnect_linear(x, self.weight, self.bias, self.p, self.training, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, p={self.p}, "
                 f"bias={self.bias is not None}")
