@@ -25,6 +25,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
 		|| echo "Chromium could not be installed (root is needed): the browser test will be skipped"; }
+# axe-core (npm, pinned in package.json and package-lock.json) for the accessibility test; npm from Debian if missing.
+	@[ -f node_modules/axe-core/axe.min.js ] || { { command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; }; } \
+		&& npm ci --no-audit --no-fund --loglevel=error \
+		|| echo "axe-core could not be installed (npm is needed): the accessibility test will be skipped"; }
 
 # bubblewrap isolates each submission the grader runs (grader/README.md); installed when missing and this is root.
 sandbox:

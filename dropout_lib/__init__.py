@@ -14,7 +14,8 @@ from dropout_lib.dropout import Dropout, dropout, keep_mask
 from dropout_lib.ensemble import (all_masks, exact_ensemble, geometric_ensemble, mask_probabilities, mc_ensemble,
                                   weight_scaled)
 from dropout_lib.gaussian import GaussianDropout, gaussian_dropout
-from dropout_lib.mc import MCClassification, dropout_layers, is_dropout_layer, mc_classify, mc_dropout, mc_predict
+from dropout_lib.mc import (MCClassification, dropout_layers, entropy, is_dropout_layer, mc_classify, mc_dropout,
+                            mc_predict)
 from dropout_lib.recurrent import LockedDropout, WeightDrop, locked_dropout
 from dropout_lib.scheduled import ScheduledDropout, curriculum_rate, linear_ramp
 from dropout_lib.spatial import SpatialDropout1d, SpatialDropout2d, SpatialDropout3d, spatial_dropout
@@ -28,7 +29,7 @@ __all__ = [
     "Dropout", "FeatureAlphaDropout", "GaussianDropout", "LockedDropout", "MCClassification", "ScheduledDropout",
     "SpatialDropout1d", "SpatialDropout2d", "SpatialDropout3d", "TargetedDropoutLinear", "WeightDrop",
     "all_masks", "alpha_dropout", "alpha_dropout_coefficients", "concrete_dropout", "curriculum_rate",
-    "drop_path", "drop_path_rates", "dropconnect_linear", "dropout", "dropout_layers", "dropout_variance",
+    "drop_path", "drop_path_rates", "dropconnect_linear", "dropout", "dropout_layers", "dropout_variance", "entropy",
     "exact_ensemble", "feature_alpha_dropout", "gaussian_dropout", "geometric_ensemble", "is_dropout_layer",
     "keep_mask", "linear_ramp", "locked_dropout", "mask_probabilities", "mc_classify", "mc_dropout",
     "mc_ensemble", "mc_predict", "numpy_dropout", "numpy_mlp", "recalibrate_batchnorm", "relaxed_drop_indicator",

@@ -265,9 +265,28 @@ class MCClassification(NamedTuple):
     mutual_information: torch.Tensor  # their difference, the epistemic part, (N,)
 
 
-def _entropy(probs):
-    # 0 log 0 = 0: clamping keeps log finite where a probability underflows to zero.
-    return -(probs * torch.log(probs.clamp_min(torch.finfo(probs.dtype).tiny))).sum(dim=-1)
+def entropy(probs, dim=-1):
+    r"""The Shannon entropy, in nats, of the probability vectors along ``dim`` of ``probs``:
+
+    .. math::
+        \mathbb{H}[p] = -\sum_k p_k \log p_k, \qquad 0 \log 0 = 0.
+
+    Args:
+        probs: probabilities (non-negative, summing to one along ``dim``), a floating-point tensor.
+        dim: the dimension of the classes. Default: -1.
+
+    Returns:
+        ``probs`` with ``dim`` reduced: between 0 (one class certain) and :math:`\log K` (uniform over K).
+
+    Example::
+
+        >>> entropy(torch.tensor([[1.0, 0.0], [0.5, 0.5]])).tolist()
+        [0.0, 0.6931471824645996]
+    """
+    if not torch.is_tensor(probs) or not probs.is_floating_point():
+        raise TypeError(f"probs must be a floating-point tensor, but got {type(probs).__name__}"
+                        + (f" of dtype {probs.dtype}" if torch.is_tensor(probs) else ""))
+    return torch.special.entr(probs).sum(dim=dim)  # entr(0) = 0
 
 
 def mc_classify(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool | None = None, *,
@@ -306,6 +325,6 @@ def mc_classify(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched:
                          f"{tuple(samples.shape[1:])}")
     probs = torch.softmax(samples, dim=-1)
     mean = probs.mean(dim=0)
-    predictive = _entropy(mean)
-    expected = _entropy(probs).mean(dim=0)
+    predictive = entropy(mean)
+    expected = entropy(probs).mean(dim=0)
     return MCClassification(mean, predictive, expected, (predictive - expected).clamp_min(0.0))

@@ -1,4 +1,5 @@
-"""A small training loop shared by the notebooks: mini-batch training with per-epoch history."""
+"""A small training loop shared by the notebooks: mini-batch training with per-epoch history, a per-step hook,
+and Srivastava et al.'s max-norm constraint to use from it."""
 
 import random
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ def evaluate(model, x, y, loss="cross_entropy", batch_size=1024):
 
 
 def train(model, data, epochs, lr=1e-3, batch_size=64, seed=0, optimizer="adam", loss="cross_entropy",
-          weight_decay=0.0, progress=True):
+          weight_decay=0.0, momentum=0.0, on_step=None, eval_every=1, progress=True):
     """Train ``model`` on ``data`` (a :class:`dropout_lib.data.Split`) and record the metrics of every epoch.
 
     Training metrics are measured after each epoch in evaluation mode on the whole training set, so that they
@@ -70,6 +71,12 @@ def train(model, data, epochs, lr=1e-3, batch_size=64, seed=0, optimizer="adam",
         optimizer: ``"adam"`` or ``"sgd"``. Default: ``"adam"``.
         loss: ``"cross_entropy"`` or ``"mse"``. Default: ``"cross_entropy"``.
         weight_decay: L2 penalty passed to the optimizer. Default: 0.
+        momentum: the momentum of ``"sgd"`` (must be 0 with ``"adam"``). Default: 0.
+        on_step: ``on_step(model, step)`` is called after every optimizer step, ``step`` counting from 1: for
+            per-step work such as a weight constraint (``lambda model, step: max_norm_(model, 3.0)``) or
+            recording the weights. Default: ``None``.
+        eval_every: record the metrics after every ``eval_every``-th epoch and after the last one; ``None``:
+            after the last epoch only. Default: 1.
         progress: show a ``tqdm`` progress bar. Default: ``True``.
 
     Returns:
@@ -79,13 +86,20 @@ def train(model, data, epochs, lr=1e-3, batch_size=64, seed=0, optimizer="adam",
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, but got {loss!r}")
     if optimizer not in ("adam", "sgd"):
         raise ValueError(f"optimizer must be 'adam' or 'sgd', but got {optimizer!r}")
+    if momentum and optimizer != "sgd":
+        raise ValueError(f"momentum needs optimizer='sgd', but got optimizer={optimizer!r}")
+    if eval_every is not None and (isinstance(eval_every, bool) or not isinstance(eval_every, int) or eval_every < 1):
+        raise ValueError(f"eval_every must be a positive integer or None, but got {eval_every!r}")
     set_seed(seed)
-    opt_class = torch.optim.Adam if optimizer == "adam" else torch.optim.SGD
-    opt = opt_class(model.parameters(), lr=lr, weight_decay=weight_decay)
+    if optimizer == "adam":
+        opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     loss_fn = LOSSES[loss]
     history = History()
     shuffler = torch.Generator().manual_seed(seed)
-    for _ in tqdm(range(epochs), desc="epochs", disable=not progress, leave=False):
+    step = 0
+    for epoch in tqdm(range(1, epochs + 1), desc="epochs", disable=not progress, leave=False):
         model.train()
         order = torch.randperm(len(data.x_train), generator=shuffler)
         for start in range(0, len(order), batch_size):
@@ -93,8 +107,52 @@ def train(model, data, epochs, lr=1e-3, batch_size=64, seed=0, optimizer="adam",
             opt.zero_grad()
             loss_fn(model(data.x_train[idx]), data.y_train[idx]).backward()
             opt.step()
+            step += 1
+            if on_step is not None:
+                on_step(model, step)
+        if epoch != epochs and (eval_every is None or epoch % eval_every):
+            continue
         for name, (x, y) in (("train", (data.x_train, data.y_train)), ("val", (data.x_val, data.y_val))):
             value, acc = evaluate(model, x, y, loss)
             getattr(history, f"{name}_loss").append(value)
             getattr(history, f"{name}_acc").append(acc)
     return history
+
+
+@torch.no_grad()
+def max_norm_(model, max_norm, dim=0):
+    r"""Srivastava et al.'s max-norm constraint, in place: every hidden unit's vector of incoming weights is
+    projected onto the ball of radius ``max_norm``,
+
+    .. math::
+        w_j \leftarrow w_j \cdot \min\left(1, \frac{c}{\lVert w_j \rVert_2}\right),
+
+    for the weight of every ``nn.Linear`` and ``nn.Conv*d`` in ``model`` (itself included); biases are left
+    alone. A unit's incoming weights are a row of a linear layer's ``(out, in)`` weight, an output channel's
+    filter of a convolution: slices along ``dim`` 0. Call it after each optimizer step, for example through
+    :func:`train`'s hook: ``on_step=lambda model, step: max_norm_(model, 3.0)``.
+
+    Args:
+        model: a module; its weights are changed in place.
+        max_norm: the radius :math:`c` (Srivastava et al. (2014) use values from 3 to 4).
+        dim: the dimension that indexes the units. Default: 0.
+
+    Returns:
+        ``model``.
+
+    Example::
+
+        >>> layer = nn.Linear(3, 2)
+        >>> _ = nn.init.constant_(layer.weight, 10.0)
+        >>> max_norm_(layer, 2.0).weight.norm(dim=1).round(decimals=4).tolist()
+        [2.0, 2.0]
+
+    Reference: Srivastava et al. (2014), "Dropout: A Simple Way to Prevent Neural Networks from Overfitting",
+    JMLR 15, section 5.1.
+    """
+    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not max_norm > 0:
+        raise ValueError(f"max_norm must be a positive number, but got {max_norm!r}")
+    for module in model.modules():
+        if isinstance(module, (nn.Linear, nn.modules.conv._ConvNd)):
+            module.weight.copy_(torch.renorm(module.weight, p=2, dim=dim, maxnorm=max_norm))
+    return model

@@ -2,7 +2,8 @@
 
 Debian's Chromium (`make browser` installs it as root) is driven through Playwright with its executable path:
 Playwright's own browser builds cannot be downloaded here. Without Chromium the test is skipped, except in CI,
-where it must run.
+where it must run. Every page is also checked with axe-core (npm, installed by `make browser`) against the WCAG 2
+A and AA rules.
 """
 
 import os
@@ -19,6 +20,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
          "--disable-component-update", "--disable-sync", "--disable-default-apps"]
 # Every page of narrative, and one notebook page (the notebooks share one layout).
 PAGES = [doc for doc in toc_files() if doc.startswith("book/")] + ["notebooks/ch02_ensemble"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_A_AA = ["wcag2a", "wcag2aa"]
 SCREENSHOT = ROOT / "_build" / "artifacts" / "ch03_inverted_scaling.png"
 
 if CHROMIUM is None:
@@ -82,3 +85,22 @@ def test_chapter_figures_are_drawn(browser, pages):
     widths = page.evaluate("() => Array.from(document.querySelectorAll('main img')).map(i => i.naturalWidth)")
     assert widths and min(widths) > 100, "the chapter shows its figures"
     page.close()
+
+
+@pytest.mark.parametrize("doc", toc_files())
+def test_page_passes_the_wcag_a_and_aa_rules_of_axe(browser, pages, doc):
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI must run the accessibility test, but {AXE} is missing (run `make browser`)")
+        pytest.skip("no axe-core: `make browser` installs it with npm")
+    page, _ = open_page(browser, pages[doc])
+    if 'class="math' in pages[doc].read_text(encoding="utf-8"):
+        wait_for_mathjax(page)  # check the page as a reader gets it, with its formulas typeset
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+        return result.violations.map(v => `${v.id} (${v.nodes.length}): ${v.help}; ` +
+                                          v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+    }""", WCAG_A_AA)
+    page.close()
+    assert violations == []

@@ -5,9 +5,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import nbformat
 import pytest
+import yaml
 
-from tests.book.conftest import toc_files
+from tests.book.conftest import ROOT, toc_files
 
 # The attributes through which a page loads something (an <a href> is a link the reader may follow, not a load).
 LOADING = {("script", "src"), ("img", "src"), ("source", "src"), ("iframe", "src"), ("embed", "src"),
@@ -126,11 +128,61 @@ def test_bibliography_lists_the_cited_papers(pages):
 
 
 def test_download_and_launch_buttons_on_notebook_pages(html_dir, pages):
+    repository = (yaml.safe_load((ROOT / "_config.yml").read_text()).get("repository") or {}).get("url") or ""
     for doc in (d for d in toc_files() if d.startswith("notebooks/")):
-        links = set(re.findall(r'href="([^"]+\.ipynb)"', pages[doc].read_text(encoding="utf-8")))
+        html = pages[doc].read_text(encoding="utf-8")
+        links = set(re.findall(r'href="([^"]+\.ipynb)"', html))
         download = [u for u in links if not is_remote(u)]
         assert download, f"{doc}: no download link for its notebook"
         assert all((pages[doc].parent / u).resolve().exists() for u in download), f"{doc}: download target missing"
         name = f"{doc}.ipynb"
-        assert any(u.startswith("https://mybinder.org/") and u.endswith(name) for u in links), f"{doc}: Binder"
-        assert any(u.startswith("https://colab.research.google.com/") and u.endswith(name) for u in links), doc
+        binder = any(u.startswith("https://mybinder.org/") and u.endswith(name) for u in links)
+        colab = any(u.startswith("https://colab.research.google.com/") and u.endswith(name) for u in links)
+        if repository:
+            assert binder and colab, f"{doc}: launch buttons for {repository}"
+        else:  # no repository to launch from: no button that points nowhere
+            assert not binder and not colab and "launch-buttons" not in html, f"{doc}: launch buttons without a repository"
+
+
+def published_notebooks(html_dir):
+    assignments = sorted(p.parent.name for p in (ROOT / "solutions").glob("*/*.ipynb") if p.stem == p.parent.name)
+    assert assignments
+    return {a: html_dir / "exercises" / f"{a}.ipynb" for a in assignments}
+
+
+def test_every_exercise_is_published_with_the_book_as_its_student_version(html_dir, pages):
+    exercises_page = pages["book/exercises"]
+    linked = set(re.findall(r'href="([^"]+\.ipynb)"', exercises_page.read_text(encoding="utf-8")))
+    for assignment, path in published_notebooks(html_dir).items():
+        assert path.exists(), f"{assignment}: no student notebook at {path.relative_to(html_dir)}"
+        assert f"../exercises/{assignment}.ipynb" in linked, f"the exercises page does not link {assignment}"
+        student = nbformat.read(path, as_version=4)
+        source = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+        text = path.read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text and "grader.judge" not in text
+        secret = [c.source.split(begin)[1].split(end)[0] for c in source.cells
+                  for begin, end in (("### BEGIN SOLUTION", "### END SOLUTION"),
+                                     ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")) if begin in c.source]
+        public = "\n".join(c.source for c in source.cells if "### BEGIN SOLUTION" not in c.source)
+        for line in (ln.strip() for block in secret for ln in block.strip().splitlines()):
+            if len(line) > 25 and line not in public:  # a line the visible tests also show is no secret
+                assert line not in text, f"{assignment}: a solution or hidden-test line was published: {line}"
+        # the visible tests travel with it: every graded cell, and its code before the hidden part
+        graded = {c.metadata["nbgrader"]["grade_id"]: c.source for c in student.cells
+                  if c.metadata.get("nbgrader", {}).get("grade")}
+        for cell in source.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade"):
+                visible = cell.source.split("### BEGIN HIDDEN TESTS")[0].strip()
+                assert visible in graded[cell.metadata["nbgrader"]["grade_id"]], f"{assignment}: visible tests lost"
+        assert not any(c.get("outputs") for c in student.cells if c.cell_type == "code")
+
+
+def test_published_notebooks_link_to_chapters_of_the_built_book(html_dir):
+    for assignment, path in published_notebooks(html_dir).items():
+        markdown = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+        links = re.findall(r"\]\(([^)\s]+)\)", markdown)
+        local = [u for u in links if not is_remote(u) and not u.startswith("#") and re.search(r"[/.]", u)]
+        assert local, f"{assignment}: its recap links to no chapter"
+        for url in local:
+            assert re.fullmatch(r"\.\./book/ch\d\d_\w+\.html(#[\w-]+)?", url), f"{assignment}: {url}"
+            assert (path.parent / urlsplit(url).path).resolve().exists(), f"{assignment}: {url} is not a built page"

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 import torch
 from torch import nn
@@ -7,6 +9,7 @@ from dropout_lib.dropconnect import DropConnectLinear
 from dropout_lib import mc
 from dropout_lib.mc import (dropout_layers, infer_batch_dim, is_dropout_layer, mc_classify, mc_dropout, mc_predict,
                             mc_samples)
+from dropout_lib.mc import entropy
 from dropout_lib.recurrent import LockedDropout, WeightDrop
 from dropout_lib.scheduled import ScheduledDropout
 from dropout_lib.targeted import TargetedDropoutLinear
@@ -307,3 +310,18 @@ def test_classification_uncertainties():
     no_noise = mc_classify(make_net(p=0.0), x, n_samples=10)
     torch.testing.assert_close(no_noise.mutual_information, torch.zeros(6), rtol=0, atol=1e-6)  # rounding only
     torch.testing.assert_close(no_noise.predictive_entropy, no_noise.expected_entropy)
+
+
+def test_entropy_in_nats_with_zero_log_zero():
+    probs = torch.tensor([[1.0, 0.0, 0.0, 0.0], [0.25, 0.25, 0.25, 0.25], [0.5, 0.5, 0.0, 0.0]], dtype=torch.float64)
+    expected = torch.tensor([0.0, math.log(4), math.log(2)], dtype=torch.float64)
+    torch.testing.assert_close(entropy(probs), expected)
+    torch.testing.assert_close(entropy(probs.T, dim=0), expected)
+    torch.testing.assert_close(entropy(torch.tensor([1.0, 1e-45, 0.0])), torch.tensor(0.0))
+
+
+def test_entropy_rejects_what_is_not_a_float_tensor():
+    with pytest.raises(TypeError, match="probs must be a floating-point tensor, but got Tensor of dtype torch.int64"):
+        entropy(torch.tensor([1, 0]))
+    with pytest.raises(TypeError, match="probs must be a floating-point tensor, but got list"):
+        entropy([0.5, 0.5])
