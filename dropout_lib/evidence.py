@@ -95,8 +95,11 @@ def verdict(comparison, expected_sign, holds="holds", fails="fails"):
     return holds if math.copysign(1, comparison.diff) == expected_sign else fails
 
 
-def describe(comparison, unit="", digits=2):
-    """The numbers behind a verdict, for the text: ``"+0.52 ± 0.07 (7.4 standard errors, 5 vs 5 seeds)"``."""
+def describe(comparison, unit="", digits=2, runs="seeds"):
+    """The numbers behind a verdict, for the text: ``"+0.52 ± 0.07 (7.4 standard errors, 5 vs 5 seeds)"``.
+
+    ``runs`` names what the groups count when it is not seeds (e.g. ``"pairs of seeds"``).
+    """
     n_b = "" if math.isinf(comparison.n_b) else f" vs {comparison.n_b}"
     return (f"{comparison.diff:+.{digits}f}{unit} ± {comparison.se:.{digits}f}{unit} "
-            f"({comparison.ratio:.1f} standard errors, {comparison.n_a}{n_b} seeds)")
+            f"({comparison.ratio:.1f} standard errors, {comparison.n_a}{n_b} {runs})")

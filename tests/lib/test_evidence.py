@@ -30,6 +30,7 @@ def test_describe_states_the_numbers():
     c = compare([1.0, 1.2, 0.9, 1.1, 1.0], [0.5, 0.6, 0.4, 0.5, 0.6])
     assert describe(c) == f"+0.52 ± {c.se:.2f} ({c.diff / c.se:.1f} standard errors, 5 vs 5 seeds)"
     assert describe(compare([1.0, 2.0, 3.0]), unit=" points", digits=1).endswith("(3.5 standard errors, 3 seeds)")
+    assert describe(compare([1.0, 2.0, 3.0]), runs="epochs").endswith("(3.5 standard errors, 3 epochs)")
 
 
 def test_bad_input_rejected():
