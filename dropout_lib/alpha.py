@@ -10,7 +10,7 @@ import math
 import torch
 from torch import nn
 
-from dropout_lib._checks import check_min_ndim, check_rate
+from dropout_lib._checks import check_call, check_flag, check_mask, check_min_ndim, check_rate
 from dropout_lib.dropout import keep_mask
 
 SELU_LAMBDA = 1.0507009873554804934193349852946
@@ -19,7 +19,7 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 ALPHA_PRIME = -SELU_LAMBDA * SELU_ALPHA
 
 
-def alpha_dropout_coefficients(p):
+def alpha_dropout_coefficients(p: float) -> tuple[float, float]:
     r"""Return ``(a, b)`` of the affine map of alpha dropout with drop probability ``p``.
 
     .. math::
@@ -43,19 +43,25 @@ def _apply_alpha_mask(x, mask, p):
     return x * noise.mul(a) + b
 
 
-def _alpha(x, p, training, feature, mask, generator):
-    p = check_rate(p)
+def _alpha(x, p, training, inplace, feature, mask, generator):
+    layer = "feature_alpha_dropout" if feature else "alpha_dropout"
+    p = check_call(x, p, training, generator)
+    check_flag(inplace, "inplace")
     if feature:
-        check_min_ndim(x, 2, "feature_alpha_dropout", "(N, C, *)")
+        check_min_ndim(x, 2, layer, "(N, C, *)")
+    shape = (*x.shape[:2], *([1] * (x.ndim - 2))) if feature else x.shape
+    if mask is not None:
+        check_mask(mask, shape, layer, meaning="one value per sample and channel" if feature else "")
     if not training or p == 0.0:
         return x
     if mask is None:
-        shape = (*x.shape[:2], *([1] * (x.ndim - 2))) if feature else x.shape
         mask = keep_mask(shape, p, like=x, generator=generator)
-    return _apply_alpha_mask(x, mask, p)
+    y = _apply_alpha_mask(x, mask, p)
+    return x.copy_(y) if inplace else y
 
 
-def alpha_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
+def alpha_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
+                  mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Alpha dropout (Klambauer et al., 2017).
 
     .. math::
@@ -70,7 +76,8 @@ def alpha_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
         x: input of any shape, ideally SELU activations (zero mean, unit variance).
         p: probability of an element to be dropped. Default: 0.5.
         training: apply alpha dropout if ``True``; identity otherwise. Default: ``True``.
-        mask: a keep mask broadcastable to ``x``; drawn afresh when ``None``.
+        inplace: write the result into ``x``. Default: ``False``.
+        mask: a keep mask of 0/1 broadcastable to ``x``; drawn afresh when ``None``.
         generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
 
     Shape:
@@ -82,15 +89,18 @@ def alpha_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
         >>> [round(v, 4) for v in y.tolist()]
         [0.7792, -0.7792, 0.7792]
     """
-    return _alpha(x, p, training, False, mask, generator)
+    return _alpha(x, p, training, inplace, False, mask, generator)
 
 
-def feature_alpha_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
+def feature_alpha_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
+                          mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Alpha dropout of whole channels: the mask has shape :math:`(N, C, 1, \ldots, 1)`.
 
-    Same formula and arguments as :func:`alpha_dropout`; the input has shape :math:`(N, C, *)`.
+    Same formula and arguments as :func:`alpha_dropout`; the input has shape :math:`(N, C, *)`, and a ``mask``
+    must broadcast to :math:`(N, C, 1, \ldots, 1)` (a full-size mask is refused). ``training`` defaults to
+    ``True``, unlike ``torch.nn.functional.feature_alpha_dropout``.
     """
-    return _alpha(x, p, training, True, mask, generator)
+    return _alpha(x, p, training, inplace, True, mask, generator)
 
 
 class AlphaDropout(nn.Module):
@@ -99,6 +109,7 @@ class AlphaDropout(nn.Module):
 
     Args:
         p: probability of an element to be dropped. Default: 0.5.
+        inplace: do the operation in place. Default: ``False``.
 
     Shape:
         Input: :math:`(*)`. Output: the same shape.
@@ -114,19 +125,24 @@ class AlphaDropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.5):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = check_rate(p)
+        self.inplace = check_flag(inplace, "inplace")
 
-    def forward(self, x, *, generator=None):
-        return alpha_dropout(x, self.p, self.training, generator=generator)
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
+        return alpha_dropout(x, self.p, self.training, self.inplace, generator=generator)
 
-    def extra_repr(self):
-        return f"p={self.p}"
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class FeatureAlphaDropout(AlphaDropout):
     r"""Alpha dropout of whole channels of an :math:`(N, C, *)` input (see :func:`feature_alpha_dropout`).
+
+    Args:
+        p: probability of a channel to be dropped. Default: 0.5.
+        inplace: do the operation in place. Default: ``False``.
 
     Example::
 
@@ -134,5 +150,5 @@ class FeatureAlphaDropout(AlphaDropout):
         torch.Size([4, 8, 5])
     """
 
-    def forward(self, x, *, generator=None):
-        return feature_alpha_dropout(x, self.p, self.training, generator=generator)
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
+        return feature_alpha_dropout(x, self.p, self.training, self.inplace, generator=generator)

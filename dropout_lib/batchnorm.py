@@ -7,14 +7,20 @@ Reference: Li, Chen, Hu & Yang (2019), "Understanding the Disharmony between Dro
 Variance Shift", CVPR.
 """
 
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 import torch
 from torch import nn
 
 from dropout_lib._checks import check_rate
+from dropout_lib._modes import restored_modes
 from dropout_lib.mc import mc_dropout
 
+Moment = float | np.ndarray | torch.Tensor  # a mean or a variance, elementwise
 
-def dropout_variance(mean, var, p):
+
+def dropout_variance(mean: Moment, var: Moment, p: float) -> tuple[Moment, Moment]:
     r"""The variance of an inverted-dropout unit in training and at inference.
 
     For :math:`y = x m/(1-p)` with :math:`m \sim \mathrm{Bernoulli}(1-p)` independent of :math:`x`,
@@ -36,7 +42,8 @@ def dropout_variance(mean, var, p):
         ``(train_var, test_var)``, of the type of the inputs.
 
     Raises:
-        ValueError: if ``p`` is not in [0, 1) (at ``p = 1`` every unit is dropped and the rescaling is undefined).
+        ValueError: if ``p`` is not in [0, 1) (at ``p = 1`` every unit is dropped and the rescaling is undefined)
+            or ``var`` has a negative entry.
 
     Example::
 
@@ -48,6 +55,9 @@ def dropout_variance(mean, var, p):
     p = check_rate(p)
     if p == 1.0:
         raise ValueError("the training variance is undefined at p = 1: every unit is dropped and nothing is rescaled")
+    lowest = np.min(var.detach().double().cpu().numpy() if isinstance(var, torch.Tensor) else var, initial=0.0)
+    if lowest < 0:
+        raise ValueError(f"var must be non-negative (it is a variance), but got {lowest}")
     train_var = (mean * mean + var) / (1.0 - p) - mean * mean
     return train_var, var
 
@@ -61,7 +71,7 @@ def _input_of(batch):
 
 
 @torch.no_grad()
-def recalibrate_batchnorm(model, batches):
+def recalibrate_batchnorm(model: nn.Module, batches: Iterable[torch.Tensor | Sequence[torch.Tensor]]) -> int:
     r"""Re-estimate the running statistics of every batch-norm layer of ``model`` with dropout switched off.
 
     Each batch-norm layer (``nn.BatchNorm1d/2d/3d``, ``SyncBatchNorm``, with ``track_running_stats``) has its
@@ -100,32 +110,30 @@ def recalibrate_batchnorm(model, batches):
     norms = _tracking_batchnorms(model)
     if not norms:
         raise ValueError(f"{type(model).__name__} has no batch-norm layer with running statistics to recalibrate")
-    modes = [(module, module.training) for module in model.modules()]
     momenta = [bn.momentum for bn in norms]
     saved = [(bn.running_mean.clone(), bn.running_var.clone(), bn.num_batches_tracked.clone()) for bn in norms]
-    try:
-        model.eval()  # dropout off, and every other stochastic or batch-dependent layer in its inference form
-        for bn in norms:
-            bn.reset_running_stats()
-            bn.momentum = None  # cumulative moving average: every batch counts equally
-            bn.train()
-        n_batches = 0
-        for batch in batches:
-            model(_input_of(batch))
-            n_batches += 1
-        if n_batches == 0:
-            raise ValueError("batches is empty: there is nothing to estimate the statistics from")
-    except BaseException:
-        for bn, (mean, var, count) in zip(norms, saved):  # leave the statistics as they were
-            bn.running_mean.copy_(mean)
-            bn.running_var.copy_(var)
-            bn.num_batches_tracked.copy_(count)
-        raise
-    finally:
-        for bn, momentum in zip(norms, momenta):
-            bn.momentum = momentum
-        for module, mode in modes:
-            module.training = mode
+    with restored_modes(model):
+        try:
+            model.eval()  # dropout off, and every other stochastic or batch-dependent layer in its inference form
+            for bn in norms:
+                bn.reset_running_stats()
+                bn.momentum = None  # cumulative moving average: every batch counts equally
+                bn.train()
+            n_batches = 0
+            for batch in batches:
+                model(_input_of(batch))
+                n_batches += 1
+            if n_batches == 0:
+                raise ValueError("batches is empty: there is nothing to estimate the statistics from")
+        except BaseException:
+            for bn, (mean, var, count) in zip(norms, saved):  # leave the statistics as they were
+                bn.running_mean.copy_(mean)
+                bn.running_var.copy_(var)
+                bn.num_batches_tracked.copy_(count)
+            raise
+        finally:
+            for bn, momentum in zip(norms, momenta):
+                bn.momentum = momentum
     return n_batches
 
 
@@ -136,7 +144,7 @@ def _channel_variance(x):
 
 
 @torch.no_grad()
-def measure_variance_shift(model, x, layer):
+def measure_variance_shift(model: nn.Module, x: torch.Tensor, layer: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
     r"""The per-channel variance of the input of ``layer`` with dropout on and with dropout off.
 
     Both passes keep every module except the dropout layers in evaluation mode (batch norm uses its running
@@ -161,16 +169,14 @@ def measure_variance_shift(model, x, layer):
     """
     seen = []
     hook = layer.register_forward_hook(lambda module, args, output: seen.append(args[0]))
-    modes = [(module, module.training) for module in model.modules()]
     try:
-        with mc_dropout(model):
+        with restored_modes(model):
+            with mc_dropout(model):
+                model(x)
+            model.eval()
             model(x)
-        model.eval()
-        model(x)
     finally:
         hook.remove()
-        for module, mode in modes:
-            module.training = mode
     if len(seen) != 2:
         raise ValueError(f"{type(layer).__name__} must be called exactly once per forward pass of the model, but was "
                          f"called {len(seen)} times in two passes")

@@ -9,19 +9,25 @@ import math
 import torch
 from torch import nn
 
-from dropout_lib._checks import check_rate
-from dropout_lib._shapes import broadcasts_to
+from dropout_lib._checks import (check_broadcasts, check_flag, check_float_tensor, check_generator, check_positive,
+                                 check_rate)
 
 EPS = 1e-7
 
 
-def _check_temperature(temperature):
-    if not temperature > 0:
-        raise ValueError(f"temperature must be positive, but got {temperature}")
-    return float(temperature)
+def _check_uniform(u, shape, layer):
+    """``u`` must be uniform noise in [0, 1] (the ends included: ``torch.rand`` can draw 0, and ``eps`` keeps the
+    logarithms finite there); outside it the logarithms give NaN."""
+    check_float_tensor(u, "u")
+    if shape is not None:
+        check_broadcasts(u, shape, layer, "noise u")
+    if not ((u >= 0) & (u <= 1)).all():
+        raise ValueError(f"{layer} expects noise u in [0, 1], but got values from {u.min().item()} to "
+                         f"{u.max().item()}")
 
 
-def relaxed_drop_indicator(p, u, temperature=0.1, eps=EPS):
+def relaxed_drop_indicator(p: torch.Tensor, u: torch.Tensor, temperature: float = 0.1,
+                           eps: float = EPS) -> torch.Tensor:
     r"""The Concrete relaxation of a Bernoulli(p) drop indicator.
 
     .. math::
@@ -34,7 +40,7 @@ def relaxed_drop_indicator(p, u, temperature=0.1, eps=EPS):
 
     Args:
         p: the drop rate, a tensor in (0, 1).
-        u: uniform noise in (0, 1).
+        u: uniform noise in [0, 1], a tensor.
         temperature: :math:`t > 0`. Default: 0.1.
         eps: the constant inside the logarithms. Default: 1e-7.
 
@@ -45,11 +51,18 @@ def relaxed_drop_indicator(p, u, temperature=0.1, eps=EPS):
         >>> relaxed_drop_indicator(torch.tensor(0.5), torch.tensor([0.2, 0.5, 0.8]), temperature=0.01)
         tensor([0.0000, 0.5000, 1.0000])
     """
+    _check_uniform(u, None, "relaxed_drop_indicator")
+    return _relaxed(p, u, check_positive(temperature, "temperature"), eps)
+
+
+def _relaxed(p, u, temperature, eps):
     logit = torch.log(p + eps) - torch.log(1 - p + eps) + torch.log(u + eps) - torch.log(1 - u + eps)
     return torch.sigmoid(logit / temperature)
 
 
-def concrete_dropout(x, p_logit, temperature=0.1, training=True, *, u=None, generator=None, eps=EPS):
+def concrete_dropout(x: torch.Tensor, p_logit: torch.Tensor | float, temperature: float = 0.1, training: bool = True, *,
+                     u: torch.Tensor | None = None, generator: torch.Generator | None = None,
+                     eps: float = EPS) -> torch.Tensor:
     r"""Concrete dropout with drop rate :math:`p = \sigma(\text{p\_logit})`.
 
     .. math::
@@ -65,7 +78,7 @@ def concrete_dropout(x, p_logit, temperature=0.1, training=True, *, u=None, gene
             The rate must stay below 1: where :math:`\sigma` rounds it to 1 the division gives NaN.
         temperature: the relaxation's temperature :math:`t > 0`. Default: 0.1.
         training: apply dropout if ``True``; return ``x`` itself otherwise. Default: ``True``.
-        u: uniform noise broadcastable to ``x``; drawn afresh when ``None`` (fixing it makes the call
+        u: uniform noise in [0, 1] broadcastable to ``x``; drawn afresh when ``None`` (fixing it makes the call
             deterministic).
         generator: a ``torch.Generator`` to draw ``u`` from; the global generator when ``None``.
         eps: the constant inside the logarithms. Default: 1e-7.
@@ -81,7 +94,16 @@ def concrete_dropout(x, p_logit, temperature=0.1, training=True, *, u=None, gene
 
     Reference: Gal, Hron & Kendall (2017), NeurIPS.
     """
-    temperature = _check_temperature(temperature)
+    check_float_tensor(x)
+    check_flag(training, "training")
+    check_generator(generator)
+    temperature = check_positive(temperature, "temperature")
+    if isinstance(p_logit, torch.Tensor):
+        check_broadcasts(check_float_tensor(p_logit, "p_logit"), x.shape, "concrete_dropout", "p_logit")
+    elif isinstance(p_logit, bool) or not isinstance(p_logit, (int, float)):
+        raise TypeError(f"p_logit must be a tensor or a real number, but got {type(p_logit).__name__}")
+    if u is not None:
+        _check_uniform(u, x.shape, "concrete_dropout")
     if not training:
         return x
     if not isinstance(p_logit, torch.Tensor):
@@ -89,10 +111,7 @@ def concrete_dropout(x, p_logit, temperature=0.1, training=True, *, u=None, gene
     p = torch.sigmoid(p_logit)
     if u is None:
         u = torch.rand(x.shape, dtype=x.dtype, device=x.device, generator=generator)
-    elif not broadcasts_to(u.shape, x.shape):
-        raise ValueError(f"concrete_dropout expects noise u broadcastable to the input's shape {tuple(x.shape)}, "
-                         f"but got shape {tuple(u.shape)}")
-    z = relaxed_drop_indicator(p, u, temperature, eps)
+    z = _relaxed(p, u, temperature, eps)
     return x * (1 - z) / (1 - p)
 
 
@@ -127,28 +146,29 @@ class ConcreteDropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, init_p=0.1, temperature=0.1):
+    def __init__(self, init_p: float = 0.1, temperature: float = 0.1) -> None:
         super().__init__()
         init_p = check_rate(init_p, "init_p")
         if not 0.0 < init_p < 1.0:
             raise ValueError(f"init_p must be strictly between 0 and 1 to have a finite logit, but got {init_p}")
-        self.temperature = _check_temperature(temperature)
+        self.temperature = check_positive(temperature, "temperature")
         self.p_logit = nn.Parameter(torch.tensor(math.log(init_p) - math.log(1.0 - init_p)))
 
     @property
-    def p(self):
+    def p(self) -> torch.Tensor:
         r"""The current drop rate :math:`\sigma(\text{p\_logit})`, a differentiable scalar tensor."""
         return torch.sigmoid(self.p_logit)
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return concrete_dropout(x, self.p_logit, self.temperature, self.training, generator=generator)
 
-    def entropy(self):
+    def entropy(self) -> torch.Tensor:
         r"""The entropy of the Bernoulli(p) drop indicator, :math:`\mathcal{H}(p) = -(p\log p + (1-p)\log(1-p))`."""
         p = self.p
         return -(p * torch.log(p) + (1 - p) * torch.log(1 - p))
 
-    def regularizer(self, weight_sq_sum, input_dim, weight_regularizer=1e-6, dropout_regularizer=1e-5):
+    def regularizer(self, weight_sq_sum: torch.Tensor, input_dim: int, weight_regularizer: float = 1e-6,
+                    dropout_regularizer: float = 1e-5) -> torch.Tensor:
         r"""The KL term of Gal, Hron & Kendall (2017) for the layer that follows this dropout.
 
         .. math::
@@ -169,5 +189,5 @@ class ConcreteDropout(nn.Module):
         """
         return weight_regularizer * weight_sq_sum / (1 - self.p) - dropout_regularizer * input_dim * self.entropy()
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p.item():.4f}, temperature={self.temperature}"

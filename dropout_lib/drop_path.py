@@ -6,18 +6,20 @@ block ``x + drop_path(f(x))`` a dropped sample skips the block. The per-sample, 
 ``timm/layers/drop.py``; the linear rate rule is the one DeiT and Swin use.
 """
 
+import torch
 from torch import nn
 
-from dropout_lib._checks import check_rate
+from dropout_lib._checks import check_call, check_flag, check_mask, check_rate
 from dropout_lib.dropout import keep_mask
 
 
-def sample_mask_shape(x):
+def sample_mask_shape(x: torch.Tensor) -> tuple[int, ...]:
     """The shape ``(B, 1, ..., 1)`` of a per-sample mask for an input whose first dimension is the batch."""
     return (x.shape[0], *([1] * (x.ndim - 1)))
 
 
-def drop_path(x, p=0.0, training=False, scale_by_keep=True, *, mask=None, generator=None):
+def drop_path(x: torch.Tensor, p: float = 0.0, training: bool = False, scale_by_keep: bool = True, *,
+              mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Drop the whole residual branch of each sample with probability ``p``.
 
     .. math::
@@ -29,7 +31,7 @@ def drop_path(x, p=0.0, training=False, scale_by_keep=True, *, mask=None, genera
         p: probability of dropping a sample's branch. Default: 0.0 (as timm).
         training: apply only if ``True``. Default: ``False`` (as timm's function).
         scale_by_keep: divide kept samples by :math:`1-p` (inverted form). Default: ``True``.
-        mask: a per-sample keep mask of shape :math:`(B, 1, \ldots, 1)`; drawn afresh when ``None``.
+        mask: a per-sample keep mask of 0/1 broadcastable to :math:`(B, 1, \ldots, 1)`; drawn afresh when ``None``.
         generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
 
     Shape:
@@ -41,9 +43,12 @@ def drop_path(x, p=0.0, training=False, scale_by_keep=True, *, mask=None, genera
         tensor([[2., 2., 2.],
                 [0., 0., 0.]])
     """
-    p = check_rate(p)
+    p = check_call(x, p, training, generator)
+    check_flag(scale_by_keep, "scale_by_keep")
     if x.ndim < 1:
         raise ValueError("drop_path expects an input with a batch dimension, but got a 0-D tensor")
+    if mask is not None:
+        check_mask(mask, sample_mask_shape(x), "drop_path", meaning="one value per sample")
     if not training or p == 0.0:
         return x
     if mask is None:
@@ -75,19 +80,19 @@ class DropPath(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.0, scale_by_keep=True):
+    def __init__(self, p: float = 0.0, scale_by_keep: bool = True) -> None:
         super().__init__()
         self.p = check_rate(p)
-        self.scale_by_keep = scale_by_keep
+        self.scale_by_keep = check_flag(scale_by_keep, "scale_by_keep")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return drop_path(x, self.p, self.training, self.scale_by_keep, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, scale_by_keep={self.scale_by_keep}"
 
 
-def drop_path_rates(depth, max_rate):
+def drop_path_rates(depth: int, max_rate: float) -> list[float]:
     r"""The linear rule of stochastic depth: block :math:`i` of ``depth`` gets :math:`p_i = p_{\max}\, i/(L-1)`.
 
     The first block is never dropped and the last is dropped with ``max_rate``, as in DeiT and Swin

@@ -12,12 +12,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dropout_lib._checks import check_rate
-from dropout_lib._shapes import broadcasts_to
-from dropout_lib.dropout import dropout
+from dropout_lib._checks import check_call, check_float_tensor, check_mask, check_rate
+from dropout_lib.dropout import apply_keep_mask, keep_mask
 
 
-def dropconnect_weight(weight, p=0.5, training=True, *, mask=None, generator=None):
+def dropconnect_weight(weight: torch.Tensor, p: float = 0.5, training: bool = True, *, mask: torch.Tensor | None = None,
+                       generator: torch.Generator | None = None) -> torch.Tensor:
     r"""The weight with DropConnect applied: :math:`M \odot W / (1-p)`, :math:`M_{ij} \sim \mathrm{Bernoulli}(1-p)`.
 
     One mask for the whole weight, drawn afresh at every call unless ``mask`` is given. This is inverted dropout
@@ -36,19 +36,19 @@ def dropconnect_weight(weight, p=0.5, training=True, *, mask=None, generator=Non
         tensor([[2., 0.],
                 [0., 2.]])
     """
-    p = check_rate(p)
+    p = check_call(weight, p, training, generator, name="weight")
+    if mask is not None:
+        check_mask(mask, weight.shape, "dropconnect_weight", meaning="the weight's shape")
     if not training or p == 0.0:
         return weight
     if mask is None:
-        mask = torch.empty(weight.shape, dtype=weight.dtype, device=weight.device).bernoulli_(1.0 - p,
-                                                                                              generator=generator)
-    elif not broadcasts_to(mask.shape, weight.shape):
-        raise ValueError(f"the mask of shape {tuple(mask.shape)} does not broadcast to the weight's shape "
-                         f"{tuple(weight.shape)}")
-    return dropout(weight, p, training=True, mask=mask)
+        mask = keep_mask(weight.shape, p, like=weight, generator=generator)
+    return apply_keep_mask(weight, mask, p)
 
 
-def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None, generator=None):
+def dropconnect_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, p: float = 0.5,
+                       training: bool = True, *, mask: torch.Tensor | None = None,
+                       generator: torch.Generator | None = None) -> torch.Tensor:
     r"""A linear layer whose weights are dropped.
 
     .. math::
@@ -77,19 +77,23 @@ def dropconnect_linear(x, weight, bias=None, p=0.5, training=True, *, mask=None,
         >>> dropconnect_linear(torch.ones(1, 3), w, p=0.5, mask=torch.tensor([[1, 1, 0], [0, 0, 0]]))
         tensor([[4., 0.]])
     """
+    check_float_tensor(x)
+    check_float_tensor(weight, "weight")
     _check_linear_shapes("dropconnect_linear", x, weight)
     weight = dropconnect_weight(weight, p, training, mask=mask, generator=generator)
     return F.linear(x, weight, bias)
 
 
-def _check_linear_shapes(name, x, weight):
+def _check_linear_shapes(name: str, x: torch.Tensor, weight: torch.Tensor) -> None:
     if weight.ndim != 2:
         raise ValueError(f"{name} expects a 2-D weight (out, in), but got shape {tuple(weight.shape)}")
     if x.ndim < 1 or x.shape[-1] != weight.shape[1]:
         raise ValueError(f"{name} expects an input of shape (*, {weight.shape[1]}), but got shape {tuple(x.shape)}")
 
 
-def dropconnect_linear_per_example(x, weight, bias=None, p=0.5, training=True, *, generator=None):
+def dropconnect_linear_per_example(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+                                   p: float = 0.5, training: bool = True, *,
+                                   generator: torch.Generator | None = None) -> torch.Tensor:
     r"""DropConnect as Wan et al. (2013) define it: a fresh mask over the weights and the bias for every example.
 
     .. math::
@@ -120,15 +124,17 @@ def dropconnect_linear_per_example(x, weight, bias=None, p=0.5, training=True, *
                 [4., 4.],
                 [4., 4.]])
     """
+    p = check_call(x, p, training, generator)
+    check_float_tensor(weight, "weight")
     _check_linear_shapes("dropconnect_linear_per_example", x, weight)
-    p = check_rate(p)
     if not training or p == 0.0:
         return F.linear(x, weight, bias)
     rows = x.reshape(-1, weight.shape[1])
     weights = dropconnect_weight(weight.expand(len(rows), *weight.shape), p, generator=generator)
     y = torch.einsum("noi,ni->no", weights, rows)
     if bias is not None:
-        y = y + dropout(bias.expand(len(rows), -1), p, generator=generator)
+        biases = bias.expand(len(rows), -1)
+        y = y + apply_keep_mask(biases, keep_mask(biases.shape, p, like=biases, generator=generator), p)
     return y.reshape(*x.shape[:-1], weight.shape[0])
 
 
@@ -172,7 +178,9 @@ class DropConnectLinear(nn.Module):
     is_dropout = True
     mask_shared_across_batch = True
 
-    def __init__(self, in_features, out_features, p=0.5, bias=True, *, per_example=False, device=None, dtype=None):
+    def __init__(self, in_features: int, out_features: int, p: float = 0.5, bias: bool = True, *,
+                 per_example: bool = False, device: torch.device | str | None = None,
+                 dtype: torch.dtype | None = None) -> None:
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
@@ -183,17 +191,17 @@ class DropConnectLinear(nn.Module):
         self.bias = nn.Parameter(torch.empty(out_features, device=device, dtype=dtype)) if bias else None
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         # nn.Linear's own initialisation code, so that the random draws (and their order) are the same.
         nn.Linear.reset_parameters(self)
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         if self.per_example:
             return dropconnect_linear_per_example(x, self.weight, self.bias, self.p, self.training,
                                                   generator=generator)
         return dropconnect_linear(x, self.weight, self.bias, self.p, self.training, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         per_example = ", per_example=True" if self.per_example else ""
         return (f"in_features={self.in_features}, out_features={self.out_features}, p={self.p}, "
                 f"bias={self.bias is not None}{per_example}")

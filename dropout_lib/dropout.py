@@ -5,13 +5,16 @@ Neural Networks from Overfitting", JMLR 15. PyTorch's ``torch.nn.Dropout`` compu
 exists so that the course can show every step and test it against PyTorch bit for bit.
 """
 
+from collections.abc import Sequence
+
 import torch
 from torch import nn
 
-from dropout_lib._checks import check_rate
+from dropout_lib._checks import check_call, check_flag, check_mask, check_rate
 
 
-def keep_mask(shape, p, *, like, generator=None):
+def keep_mask(shape: Sequence[int], p: float, *, like: torch.Tensor,
+              generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Draw a keep mask :math:`m_i \sim \mathrm{Bernoulli}(1-p)` of the given shape.
 
     The mask has the dtype and device of ``like`` (ones for kept elements, zeros for dropped ones), the form in
@@ -37,7 +40,8 @@ def apply_keep_mask(x, mask, p):
     return x * noise
 
 
-def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None):
+def dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
+            mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Inverted dropout.
 
     .. math::
@@ -50,12 +54,18 @@ def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None
         p: probability of an element to be zeroed. Default: 0.5.
         training: apply dropout if ``True``; return ``x`` unchanged otherwise. Default: ``True``.
         inplace: write the result into ``x``. Default: ``False``.
-        mask: a keep mask (0/1 or bool) broadcastable to ``x``; drawn afresh when ``None``. Passing it makes the
-            call deterministic, for tests and for the backward pass of explicit implementations.
+        mask: a keep mask (0/1 or bool) that broadcasts to ``x`` without enlarging it; drawn afresh when ``None``.
+            Passing it makes the call deterministic, for tests and for the backward pass of explicit implementations.
         generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
 
     Shape:
         Input: :math:`(*)`. Output: :math:`(*)`, the same shape.
+
+    Raises:
+        TypeError: if ``x`` is not a floating-point tensor, ``training`` or ``inplace`` not a bool, ``p`` not a
+            number, ``mask`` not a tensor or ``generator`` not a ``torch.Generator``. Unlike PyTorch, which
+            returns an integer tensor unchanged in evaluation mode, this function refuses it in both modes.
+        ValueError: if ``p`` is outside [0, 1], or ``mask`` holds values other than 0/1 or would enlarge ``x``.
 
     Example::
 
@@ -64,7 +74,10 @@ def dropout(x, p=0.5, training=True, inplace=False, *, mask=None, generator=None
         tensor([[2., 0., 2., 0.],
                 [0., 0., 2., 2.]])
     """
-    p = check_rate(p)
+    p = check_call(x, p, training, generator)
+    check_flag(inplace, "inplace")
+    if mask is not None:
+        check_mask(mask, x.shape, "dropout")
     if not training or p == 0.0:
         return x
     if mask is None:
@@ -101,13 +114,13 @@ class Dropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = check_rate(p)
-        self.inplace = inplace
+        self.inplace = check_flag(inplace, "inplace")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return dropout(x, self.p, self.training, self.inplace, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

@@ -13,6 +13,7 @@ mean, exact for a softmax fed linearly by the dropped units).
 import operator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from dropout_lib._checks import check_rate
 from dropout_lib.numpy_dropout import _as_generator
@@ -21,7 +22,7 @@ MAX_HIDDEN = 14  # 2**14 = 16,384 members: the limit of exact enumeration
 _CHUNK = 1024  # members evaluated at once, to bound memory by about _CHUNK * N * max(H, K) floats
 
 
-def all_masks(H):
+def all_masks(H: int) -> np.ndarray:
     r"""Every keep mask of ``H`` hidden units.
 
     Args:
@@ -44,7 +45,7 @@ def all_masks(H):
     return ((np.arange(2**H)[:, None] >> np.arange(H)[None, :]) & 1).astype(np.float64)
 
 
-def mask_probabilities(masks, p):
+def mask_probabilities(masks: ArrayLike, p: float) -> np.ndarray:
     r"""The probability of each mask under dropout with drop probability ``p``.
 
     .. math::
@@ -100,7 +101,8 @@ def _masked_logits(h, masks, W2, b2):
     return (h[None, :, :] * masks[:, None, :]) @ W2 + b2
 
 
-def member_logits(W1, b1, W2, b2, x, masks):
+def member_logits(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, x: ArrayLike,
+                  masks: ArrayLike) -> np.ndarray:
     r"""The logits :math:`z_m = (h \odot m) W_2 + b_2` of the members with the given masks.
 
     Returns:
@@ -119,7 +121,8 @@ def member_logits(W1, b1, W2, b2, x, masks):
     return _masked_logits(h, np.asarray(masks, dtype=np.float64), W2, b2)
 
 
-def member_probabilities(W1, b1, W2, b2, x, masks):
+def member_probabilities(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, x: ArrayLike,
+                         masks: ArrayLike) -> np.ndarray:
     r"""The softmax outputs :math:`\mathrm{softmax}(z_m)` of the members with the given masks, ``(M, N, K)``.
 
     Example::
@@ -143,7 +146,8 @@ def _weighted_sum_over_members(W1, b1, W2, b2, x, p, transform):
     return total
 
 
-def exact_ensemble(W1, b1, W2, b2, x, p):
+def exact_ensemble(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, x: ArrayLike,
+                   p: float) -> np.ndarray:
     r"""The dropout ensemble's prediction, exactly: the probability-weighted ARITHMETIC mean of the softmax outputs
     of all :math:`2^H` thinned networks.
 
@@ -171,7 +175,8 @@ def exact_ensemble(W1, b1, W2, b2, x, p):
     return _weighted_sum_over_members(W1, b1, W2, b2, x, p, _softmax)
 
 
-def geometric_ensemble(W1, b1, W2, b2, x, p):
+def geometric_ensemble(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, x: ArrayLike,
+                       p: float) -> np.ndarray:
     r"""The normalized weighted geometric mean (NWGM) of the members' softmax outputs.
 
     .. math::
@@ -195,7 +200,8 @@ def geometric_ensemble(W1, b1, W2, b2, x, p):
     return _softmax(_weighted_sum_over_members(W1, b1, W2, b2, x, p, _log_softmax))
 
 
-def weight_scaled(W1, b1, W2, b2, x, p):
+def weight_scaled(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, x: ArrayLike,
+                  p: float) -> np.ndarray:
     r"""The weight-scaling rule: one pass of the full network with the hidden units scaled by the keep probability.
 
     .. math::
@@ -216,7 +222,8 @@ def weight_scaled(W1, b1, W2, b2, x, p):
     return _softmax((1.0 - p) * h @ W2 + b2)
 
 
-def mc_ensemble(W1, b1, W2, b2, x, p, n_samples, rng=None):
+def mc_ensemble(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike, x: ArrayLike, p: float,
+                n_samples: int, rng: np.random.Generator | None = None) -> np.ndarray:
     r"""Monte-Carlo model averaging: the mean softmax output of ``n_samples`` members with random masks.
 
     .. math::

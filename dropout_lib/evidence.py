@@ -7,6 +7,7 @@ book's prose cannot disagree with its own numbers when the random stream changes
 """
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 MIN_SEEDS = 5
@@ -21,20 +22,20 @@ class Comparison:
     diff: float
     se: float
     n_a: int
-    n_b: int
+    n_b: float  # math.inf for a one-sample comparison
 
     @property
-    def shown(self):
+    def shown(self) -> bool:
         """True when both groups have ``MIN_SEEDS`` runs and ``|diff| > Z * se``."""
         return min(self.n_a, self.n_b) >= MIN_SEEDS and abs(self.diff) > Z * self.se
 
     @property
-    def ratio(self):
+    def ratio(self) -> float:
         """``|diff| / se``: how many standard errors the difference is (``inf`` for a noiseless difference)."""
         return abs(self.diff) / self.se if self.se > 0 else (math.inf if self.diff else 0.0)
 
 
-def _values(x, name):
+def _values(x: Iterable[float], name: str) -> list[float]:
     values = [float(v) for v in x]
     if len(values) < 2:
         raise ValueError(f"{name} needs at least 2 runs to estimate a standard error, but got {len(values)}")
@@ -43,13 +44,13 @@ def _values(x, name):
     return values
 
 
-def _mean_and_var_of_mean(values):
+def _mean_and_var_of_mean(values: list[float]) -> tuple[float, float]:
     n = len(values)
     mean = sum(values) / n
     return mean, sum((v - mean) ** 2 for v in values) / (n - 1) / n
 
 
-def compare(a, b=None):
+def compare(a: Iterable[float], b: Iterable[float] | None = None) -> Comparison:
     r"""Compare the runs ``a`` with the runs ``b`` (or with 0 when ``b`` is ``None``).
 
     .. math::
@@ -69,14 +70,16 @@ def compare(a, b=None):
         >>> round(c.diff, 2), c.shown
         (0.52, True)
     """
-    mean_a, var_a = _mean_and_var_of_mean(_values(a, "a"))
+    a = _values(a, "a")
+    mean_a, var_a = _mean_and_var_of_mean(a)
     if b is None:
         return Comparison(mean_a, math.sqrt(var_a), len(a), math.inf)
-    mean_b, var_b = _mean_and_var_of_mean(_values(b, "b"))
+    b = _values(b, "b")
+    mean_b, var_b = _mean_and_var_of_mean(b)
     return Comparison(mean_a - mean_b, math.sqrt(var_a + var_b), len(a), len(b))
 
 
-def verdict(comparison, expected_sign, holds="holds", fails="fails"):
+def verdict(comparison: Comparison, expected_sign: int, holds: str = "holds", fails: str = "fails") -> str:
     """The verdict word for a claim that predicts ``a - b`` to have the sign ``expected_sign`` (+1 or -1).
 
     ``holds`` when the difference is shown with that sign, ``fails`` when it is shown with the other sign,
@@ -95,7 +98,7 @@ def verdict(comparison, expected_sign, holds="holds", fails="fails"):
     return holds if math.copysign(1, comparison.diff) == expected_sign else fails
 
 
-def describe(comparison, unit="", digits=2, runs="seeds"):
+def describe(comparison: Comparison, unit: str = "", digits: int = 2, runs: str = "seeds") -> str:
     """The numbers behind a verdict, for the text: ``"+0.52 ± 0.07 (7.4 standard errors, 5 vs 5 seeds)"``.
 
     ``runs`` names what the groups count when it is not seeds (e.g. ``"pairs of seeds"``).

@@ -10,15 +10,16 @@ import math
 import torch
 from torch import nn
 
-from dropout_lib._checks import check_rate
+from dropout_lib._checks import check_broadcasts, check_call, check_float_tensor, check_rate
 
 
-def gaussian_noise_std(p):
+def gaussian_noise_std(p: float) -> float:
     r"""The noise's standard deviation :math:`\sigma = \sqrt{p/(1-p)}`, that of the inverted Bernoulli mask."""
     return math.sqrt(p / (1.0 - p))
 
 
-def gaussian_dropout(x, p=0.5, training=True, *, noise=None, generator=None):
+def gaussian_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, *, noise: torch.Tensor | None = None,
+                     generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Gaussian dropout.
 
     .. math::
@@ -42,9 +43,11 @@ def gaussian_dropout(x, p=0.5, training=True, *, noise=None, generator=None):
         >>> gaussian_dropout(torch.ones(3), p=0.5, noise=torch.tensor([0.5, 1.0, 2.0]))
         tensor([0.5000, 1.0000, 2.0000])
     """
-    p = check_rate(p)
+    p = check_call(x, p, training, generator)
     if p == 1.0:
         raise ValueError("gaussian dropout needs p < 1: the noise variance p/(1-p) is infinite at p = 1")
+    if noise is not None:
+        check_broadcasts(check_float_tensor(noise, "noise"), x.shape, "gaussian_dropout", "noise")
     if not training or p == 0.0:
         return x
     if noise is None:
@@ -73,14 +76,14 @@ class GaussianDropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.5):
+    def __init__(self, p: float = 0.5) -> None:
         super().__init__()
         self.p = check_rate(p)
         if self.p == 1.0:
             raise ValueError("gaussian dropout needs p < 1: the noise variance p/(1-p) is infinite at p = 1")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return gaussian_dropout(x, self.p, self.training, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -7,14 +7,18 @@ off altogether.
 """
 
 import operator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
 
 import torch
 from torch import nn
 
+from dropout_lib._checks import check_flag
+from dropout_lib._modes import restored_modes
 
-def is_dropout_layer(module):
+
+def is_dropout_layer(module: nn.Module) -> bool:
     """True for PyTorch's dropout modules (subclasses of ``nn.modules.dropout._DropoutNd``: ``nn.Dropout``,
     ``nn.Dropout1d/2d/3d``, ``nn.AlphaDropout``, ``nn.FeatureAlphaDropout``) and for every module that declares
     itself stochastic with the class attribute ``is_dropout = True``, as every layer of this library does.
@@ -30,7 +34,7 @@ def is_dropout_layer(module):
     return isinstance(module, nn.modules.dropout._DropoutNd) or getattr(module, "is_dropout", False) is True
 
 
-def dropout_layers(model):
+def dropout_layers(model: nn.Module) -> list[nn.Module]:
     """The dropout layers of ``model`` (itself included), in the order of ``model.modules()``.
 
     Example::
@@ -42,7 +46,7 @@ def dropout_layers(model):
 
 
 @contextmanager
-def mc_dropout(model):
+def mc_dropout(model: nn.Module) -> Iterator[nn.Module]:
     """Within the block, only the dropout layers of ``model`` are in training mode; every other module (batch
     norm, and the children of a dropout layer such as the LSTM inside a ``WeightDrop``) is in evaluation mode.
     Every module's mode is restored on exit, also after an exception.
@@ -63,15 +67,11 @@ def mc_dropout(model):
     if not layers:
         raise ValueError(f"{type(model).__name__} has no dropout layer, so MC dropout would return zero variance; "
                          "add one (nn.Dropout* or a layer with is_dropout = True)")
-    modes = [(m, m.training) for m in model.modules()]
-    try:
+    with restored_modes(model):
         model.eval()
         for layer in layers:
             layer.training = True  # this module only, not its children
         yield model
-    finally:
-        for module, mode in modes:
-            module.training = mode
 
 
 def _check_samples(n_samples):
@@ -85,7 +85,7 @@ def _check_samples(n_samples):
 
 
 @torch.no_grad()
-def mc_samples(model, x, n_samples=50, batched=False):
+def mc_samples(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool = False) -> torch.Tensor:
     r"""``n_samples`` stochastic forward passes of ``model`` on ``x``, stacked: shape ``(n_samples, *model(x).shape)``.
 
     With ``batched=True`` the samples come from ONE forward pass on ``x`` repeated ``n_samples`` times along the
@@ -101,6 +101,7 @@ def mc_samples(model, x, n_samples=50, batched=False):
         torch.Size([10, 3, 2])
     """
     n_samples = _check_samples(n_samples)
+    check_flag(batched, "batched")
     with mc_dropout(model):
         if not batched:
             return torch.stack([model(x) for _ in range(n_samples)])
@@ -114,7 +115,8 @@ def mc_samples(model, x, n_samples=50, batched=False):
         return out.reshape(n_samples, x.shape[0], *out.shape[1:])
 
 
-def mc_predict(model, x, n_samples=50, batched=False):
+def mc_predict(model: nn.Module, x: torch.Tensor, n_samples: int = 50,
+               batched: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     r"""MC-dropout predictive mean and variance.
 
     .. math::
@@ -166,7 +168,7 @@ def _entropy(probs):
     return -(probs * torch.log(probs.clamp_min(torch.finfo(probs.dtype).tiny))).sum(dim=-1)
 
 
-def mc_classify(model, x, n_samples=50, batched=False):
+def mc_classify(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: bool = False) -> MCClassification:
     r"""MC-dropout prediction of a classifier whose output is logits of shape ``(N, K)``.
 
     .. math::
@@ -185,6 +187,9 @@ def mc_classify(model, x, n_samples=50, batched=False):
         an :class:`MCClassification` ``(probs, predictive_entropy, expected_entropy, mutual_information)``,
         shaped ``(N, K)``, ``(N,)``, ``(N,)``, ``(N,)``.
 
+    Raises:
+        ValueError: as :func:`mc_predict`, and if the model's output is not at least 2-D ``(N, K)``.
+
     Example::
 
         >>> net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, 3))
@@ -192,7 +197,11 @@ def mc_classify(model, x, n_samples=50, batched=False):
         >>> out.probs.shape, out.mutual_information.shape
         (torch.Size([5, 3]), torch.Size([5]))
     """
-    probs = torch.softmax(mc_samples(model, x, n_samples, batched), dim=-1)
+    samples = mc_samples(model, x, n_samples, batched)
+    if samples.ndim < 3:  # a 1-D output has no class dimension: softmax over the batch would be silently wrong
+        raise ValueError(f"mc_classify expects the model to return logits of shape (N, K), but model(x) has shape "
+                         f"{tuple(samples.shape[1:])}")
+    probs = torch.softmax(samples, dim=-1)
     mean = probs.mean(dim=0)
     predictive = _entropy(mean)
     expected = _entropy(probs).mean(dim=0)

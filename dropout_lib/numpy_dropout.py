@@ -9,7 +9,10 @@ Reference: Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov (2014), "Dr
 Neural Networks from Overfitting", JMLR 15, 1929-1958.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from dropout_lib._checks import check_rate
 
@@ -43,7 +46,7 @@ def _check_mask(mask, shape):
     return mask
 
 
-def keep_mask(shape, p, rng=None):
+def keep_mask(shape: int | Sequence[int], p: float, rng: np.random.Generator | None = None) -> np.ndarray:
     r"""Draw a boolean keep mask: each entry is ``True`` (kept) with probability :math:`1-p`, independently.
 
     .. math::
@@ -66,7 +69,7 @@ def keep_mask(shape, p, rng=None):
     return _as_generator(rng).random(shape) >= p
 
 
-def inverted_dropout(x, mask, p):
+def inverted_dropout(x: ArrayLike, mask: ArrayLike, p: float) -> np.ndarray:
     r"""Inverted dropout with a given keep mask.
 
     .. math::
@@ -99,7 +102,7 @@ def inverted_dropout(x, mask, p):
     return x * scale
 
 
-def inverted_dropout_backward(grad_output, mask, p):
+def inverted_dropout_backward(grad_output: ArrayLike, mask: ArrayLike, p: float) -> np.ndarray:
     r"""The gradient of :func:`inverted_dropout` with respect to its input.
 
     .. math::
@@ -120,7 +123,7 @@ def inverted_dropout_backward(grad_output, mask, p):
     return inverted_dropout(grad_output, mask, p)
 
 
-def standard_dropout(x, p, training, rng=None):
+def standard_dropout(x: ArrayLike, p: float, training: bool, rng: np.random.Generator | None = None) -> np.ndarray:
     r"""The original ("standard") dropout of Srivastava et al. (2014).
 
     .. math::
@@ -186,7 +189,7 @@ class Dropout:
     Reference: Srivastava et al. (2014), JMLR 15.
     """
 
-    def __init__(self, p=0.5, rng=None):
+    def __init__(self, p: float = 0.5, rng: np.random.Generator | None = None) -> None:
         self.p = check_rate(p)
         self.rng = _as_generator(rng)
         self.training = True
@@ -204,7 +207,7 @@ class Dropout:
             raise ValueError(f"grad_output has shape {grad_output.shape}, but the last forward's mask has shape "
                              f"{self.mask.shape}")
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         """Drop and rescale ``x`` with a new mask (training) or return a copy of it (evaluation)."""
         x = _as_real_array(x)
         if not self.training:
@@ -212,7 +215,7 @@ class Dropout:
         self._sample_mask(x.shape)
         return inverted_dropout(x, self.mask, self._mask_rate)
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: ArrayLike) -> np.ndarray:
         """The gradient with respect to the input of the last :meth:`forward`, given ``grad_output``."""
         grad_output = _as_real_array(grad_output, "grad_output")
         if not self.training:
@@ -220,7 +223,7 @@ class Dropout:
         self._check_backward(grad_output)
         return inverted_dropout_backward(grad_output, self.mask, self._mask_rate)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{type(self).__name__}(p={self.p}, training={self.training})"
 
 
@@ -248,7 +251,7 @@ class StandardDropout(Dropout):
     Reference: Srivastava et al. (2014), JMLR 15, section 10 (the inference rule "scale the weights by p").
     """
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> np.ndarray:
         """Multiply ``x`` by a new keep mask (training) or by :math:`1-p` (evaluation)."""
         x = _as_real_array(x)
         if not self.training:
@@ -256,7 +259,7 @@ class StandardDropout(Dropout):
         self._sample_mask(x.shape)
         return x * self.mask.astype(x.dtype)
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: ArrayLike) -> np.ndarray:
         """The gradient with respect to the input of the last :meth:`forward`, given ``grad_output``."""
         grad_output = _as_real_array(grad_output, "grad_output")
         if not self.training:

@@ -7,7 +7,10 @@ be deterministic, so a network with dropout is checked with its masks held fixed
 reuse_masks=True)``).
 """
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from dropout_lib._checks import check_rate
 from dropout_lib.numpy_dropout import Dropout, _as_generator, inverted_dropout
@@ -44,7 +47,8 @@ class Linear:
         ((4, 2), (3, 2))
     """
 
-    def __init__(self, in_features, out_features, rng=None, dtype=np.float64):
+    def __init__(self, in_features: int, out_features: int, rng: np.random.Generator | None = None,
+                 dtype: DTypeLike = np.float64) -> None:
         rng = _as_generator(rng)
         bound = 1.0 / np.sqrt(in_features)
         self.in_features, self.out_features = in_features, out_features
@@ -54,20 +58,20 @@ class Linear:
         self.training = True
         self._x = None
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x)
         _check_input(x, self.in_features, "Linear")
         self._x = x
         return x @ self.params["W"] + self.params["b"]
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
         if self._x is None:
             raise RuntimeError("backward called before forward: Linear needs the input of the forward pass")
         self.grads["W"] = self._x.T @ grad_output
         self.grads["b"] = grad_output.sum(axis=0)
         return grad_output @ self.params["W"].T
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Linear(in_features={self.in_features}, out_features={self.out_features})"
 
 
@@ -81,20 +85,20 @@ class ReLU:
         (array([0., 2.]), array([0., 5.]))
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.training = True
         self._positive = None
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._positive = x > 0
         return np.where(self._positive, x, np.zeros((), dtype=x.dtype))
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
         if self._positive is None:
             raise RuntimeError("backward called before forward: ReLU needs the sign of the forward input")
         return np.where(self._positive, grad_output, np.zeros((), dtype=grad_output.dtype))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "ReLU()"
 
 
@@ -115,11 +119,11 @@ class SoftmaxCrossEntropy:
         1.386294
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.probs = None
         self._labels = None
 
-    def forward(self, logits, labels):
+    def forward(self, logits: np.ndarray, labels: np.ndarray) -> float:
         logits, labels = np.asarray(logits), np.asarray(labels)
         if logits.ndim != 2 or labels.shape != logits.shape[:1]:
             raise ValueError(f"SoftmaxCrossEntropy expects logits (N, K) and labels (N,), but got {logits.shape} "
@@ -135,14 +139,14 @@ class SoftmaxCrossEntropy:
         self.probs, self._labels = np.exp(log_probs), labels
         return float(-log_probs[np.arange(len(labels)), labels].mean())
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         if self.probs is None:
             raise RuntimeError("backward called before forward: there are no probabilities to differentiate")
         grad = self.probs.copy()
         grad[np.arange(len(self._labels)), self._labels] -= 1.0
         return grad / len(self._labels)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "SoftmaxCrossEntropy()"
 
 
@@ -172,7 +176,8 @@ class MLP:
         ((2, 3), ['0.W', '0.b', '3.W', '3.b'])
     """
 
-    def __init__(self, sizes, p=0.5, rng=None, dtype=np.float64):
+    def __init__(self, sizes: Sequence[int], p: float = 0.5, rng: np.random.Generator | None = None,
+                 dtype: DTypeLike = np.float64) -> None:
         sizes = tuple(sizes)
         if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1
                                  for s in sizes):
@@ -185,17 +190,17 @@ class MLP:
             if i < len(sizes) - 2:
                 self.layers += [ReLU(), Dropout(self.p, rng)]
 
-    def train(self, mode=True):
+    def train(self, mode: bool = True) -> "MLP":
         """Set every layer's ``training`` flag (dropout draws masks only in training mode)."""
         for layer in self.layers:
             layer.training = mode
         return self
 
-    def eval(self):
+    def eval(self) -> "MLP":
         """Evaluation mode: dropout is the identity."""
         return self.train(False)
 
-    def forward(self, x, reuse_masks=False):
+    def forward(self, x: np.ndarray, reuse_masks: bool = False) -> np.ndarray:
         """The logits. With ``reuse_masks=True`` each dropout layer applies its last mask again instead of drawing
         a new one, which makes the network a deterministic function of its input and parameters (gradient check)."""
         for layer in self.layers:
@@ -207,7 +212,7 @@ class MLP:
                 x = layer.forward(x)
         return x
 
-    def backward(self, grad_output):
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
         """Backpropagate :math:`\\partial L/\\partial z` through every layer, filling the layers' ``grads``;
         returns :math:`\\partial L/\\partial x`."""
         for layer in reversed(self.layers):
@@ -215,27 +220,27 @@ class MLP:
         return grad_output
 
     @property
-    def params(self):
+    def params(self) -> dict[str, np.ndarray]:
         return {f"{i}.{name}": value for i, layer in enumerate(self.layers)
                 for name, value in getattr(layer, "params", {}).items()}
 
     @property
-    def grads(self):
+    def grads(self) -> dict[str, np.ndarray]:
         return {f"{i}.{name}": value for i, layer in enumerate(self.layers)
                 for name, value in getattr(layer, "grads", {}).items()}
 
-    def sgd_step(self, lr):
+    def sgd_step(self, lr: float) -> None:
         r"""One step of gradient descent on every parameter, in place: :math:`\theta \leftarrow \theta - \eta\,
         \partial L/\partial\theta`, with the gradients of the last :meth:`backward`."""
         grads = self.grads
         for name, value in self.params.items():
             value -= lr * grads[name]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "MLP(" + ", ".join(map(repr, self.layers)) + ")"
 
 
-def numerical_gradient(f, x, eps=1e-6):
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     r"""The gradient of a scalar function by central differences.
 
     .. math::
@@ -270,7 +275,7 @@ def numerical_gradient(f, x, eps=1e-6):
     return grad
 
 
-def relative_error(a, b):
+def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     r"""The relative error of two gradients, as a gradient check reports it.
 
     .. math::

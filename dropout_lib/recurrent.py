@@ -8,23 +8,25 @@ draws between layers, injects noise that the recurrence amplifies; a mask fixed 
 """
 
 import warnings
+from collections.abc import Sequence
+from typing import Any
 
 import torch
 from torch import nn
 from torch.func import functional_call
 
-from dropout_lib._checks import check_ndim, check_rate
-from dropout_lib._shapes import broadcasts_to
+from dropout_lib._checks import check_call, check_flag, check_mask, check_ndim, check_rate
 from dropout_lib.dropconnect import dropconnect_weight
-from dropout_lib.dropout import dropout
+from dropout_lib.dropout import apply_keep_mask, keep_mask
 
 
-def locked_mask_shape(x, batch_first=False):
+def locked_mask_shape(x: torch.Tensor, batch_first: bool = False) -> tuple[int, int, int]:
     """The mask shape ``(1, N, H)``, or ``(N, 1, H)`` when ``batch_first``: one mask per (sequence, feature)."""
     return (x.shape[0], 1, x.shape[2]) if batch_first else (1, x.shape[1], x.shape[2])
 
 
-def locked_dropout(x, p=0.5, training=True, batch_first=False, *, mask=None, generator=None):
+def locked_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, batch_first: bool = False, *,
+                   mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Locked (variational) dropout: the same keep mask at every time step of a sequence.
 
     .. math::
@@ -50,17 +52,17 @@ def locked_dropout(x, p=0.5, training=True, batch_first=False, *, mask=None, gen
         >>> bool((y == y[0]).all())    # every time step has the same mask
         True
     """
-    p = check_rate(p)
+    p = check_call(x, p, training, generator)
+    check_flag(batch_first, "batch_first")
     check_ndim(x, 3, "locked_dropout (N, T, H)" if batch_first else "locked_dropout (T, N, H)")
+    shape = locked_mask_shape(x, batch_first)
+    if mask is not None:
+        check_mask(mask, shape, "locked_dropout", meaning="one value per sequence and feature")
     if not training or p == 0.0:
         return x
-    shape = locked_mask_shape(x, batch_first)
     if mask is None:
-        mask = torch.empty(shape, dtype=x.dtype, device=x.device).bernoulli_(1.0 - p, generator=generator)
-    elif not broadcasts_to(mask.shape, shape):
-        raise ValueError(f"locked_dropout expects a mask broadcastable to {shape} (one value per sequence and "
-                         f"feature), but got shape {tuple(mask.shape)}")
-    return dropout(x, p, training=True, mask=mask)
+        mask = keep_mask(shape, p, like=x, generator=generator)
+    return apply_keep_mask(x, mask, p)
 
 
 class LockedDropout(nn.Module):
@@ -88,15 +90,15 @@ class LockedDropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, p=0.5, batch_first=False):
+    def __init__(self, p: float = 0.5, batch_first: bool = False) -> None:
         super().__init__()
         self.p = check_rate(p)
-        self.batch_first = bool(batch_first)
+        self.batch_first = check_flag(batch_first, "batch_first")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return locked_dropout(x, self.p, self.training, self.batch_first, generator=generator)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, batch_first={self.batch_first}"
 
 
@@ -131,7 +133,8 @@ class WeightDrop(nn.Module):
     is_dropout = True
     mask_shared_across_batch = True
 
-    def __init__(self, module, weight_names=("weight_hh_l0",), p=0.5):
+    def __init__(self, module: nn.Module, weight_names: str | Sequence[str] = ("weight_hh_l0",),
+                 p: float = 0.5) -> None:
         super().__init__()
         self.p = check_rate(p)
         self.module = module
@@ -144,7 +147,8 @@ class WeightDrop(nn.Module):
                 raise ValueError(f"{type(module).__name__} has no parameter named {name!r}; it has "
                                  f"{', '.join(params)}")
 
-    def dropped_weights(self, masks=None, generator=None):
+    def dropped_weights(self, masks: dict[str, torch.Tensor] | None = None,
+                        generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
         """The dropped, rescaled weights for one forward call, by name (``masks`` fixes them, for tests)."""
         if masks is not None and set(masks) != set(self.weight_names):
             raise ValueError(f"masks must have exactly the keys {list(self.weight_names)}, but got {list(masks)}")
@@ -153,7 +157,8 @@ class WeightDrop(nn.Module):
                                          generator=generator)
                 for name in self.weight_names}
 
-    def forward(self, *args, masks=None, generator=None, **kwargs):
+    def forward(self, *args: Any, masks: dict[str, torch.Tensor] | None = None,
+                generator: torch.Generator | None = None, **kwargs: Any) -> Any:
         if not self.training or self.p == 0.0:
             return self.module(*args, **kwargs)
         weights = self.dropped_weights(masks, generator)
@@ -163,5 +168,5 @@ class WeightDrop(nn.Module):
             warnings.filterwarnings("ignore", message="RNN module weights are not part of single contiguous chunk")
             return functional_call(self.module, weights, args, kwargs)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"weight_names={self.weight_names}, p={self.p}"

@@ -6,19 +6,16 @@ alternative (e.g. ScheduledDropPath in NASNet, Zoph et al. 2018).
 """
 
 import math
+from collections.abc import Callable
 
+import torch
 from torch import nn
 
-from dropout_lib._checks import check_rate
+from dropout_lib._checks import check_positive, check_rate
 from dropout_lib.dropout import dropout
 
 
-def _check_step(step):
-    if not step >= 0:
-        raise ValueError(f"step must be non-negative, but got {step}")
-
-
-def linear_ramp(step, total_steps, start_p=0.0, end_p=0.5):
+def linear_ramp(step: float, total_steps: float, start_p: float = 0.0, end_p: float = 0.5) -> float:
     r"""A rate moving linearly from ``start_p`` at step 0 to ``end_p`` at ``total_steps``, constant afterwards.
 
     .. math::
@@ -36,13 +33,12 @@ def linear_ramp(step, total_steps, start_p=0.0, end_p=0.5):
         [0.0, 0.2, 0.4, 0.4]
     """
     start_p, end_p = check_rate(start_p, "start_p"), check_rate(end_p, "end_p")
-    if not total_steps > 0:
-        raise ValueError(f"total_steps must be positive, but got {total_steps}")
-    _check_step(step)
+    check_positive(total_steps, "total_steps")
+    check_positive(step, "step", allow_zero=True)
     return start_p + (end_p - start_p) * min(step, total_steps) / total_steps
 
 
-def curriculum_rate(step, gamma=1e-3, final_keep=0.5):
+def curriculum_rate(step: float, gamma: float = 1e-3, final_keep: float = 0.5) -> float:
     r"""The drop rate of curriculum dropout (Morerio et al., 2017) at training step ``step``.
 
     .. math::
@@ -62,9 +58,8 @@ def curriculum_rate(step, gamma=1e-3, final_keep=0.5):
         0.3161
     """
     theta = check_rate(final_keep, "final_keep")
-    if not gamma >= 0:
-        raise ValueError(f"gamma must be non-negative, but got {gamma}")
-    _check_step(step)
+    check_positive(gamma, "gamma", allow_zero=True)
+    check_positive(step, "step", allow_zero=True)
     return (1.0 - theta) * (1.0 - math.exp(-gamma * step))
 
 
@@ -100,7 +95,7 @@ class ScheduledDropout(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
 
-    def __init__(self, schedule):
+    def __init__(self, schedule: Callable[[int], float]) -> None:
         super().__init__()
         if not callable(schedule):
             raise TypeError(f"schedule must be a function from a step to a rate, but got {type(schedule).__name__}")
@@ -108,21 +103,21 @@ class ScheduledDropout(nn.Module):
         self._go_to(0)
 
     def _go_to(self, steps_taken):
-        self.p = check_rate(self.schedule(steps_taken))
+        self.p = check_rate(self.schedule(steps_taken), f"schedule({steps_taken})")
         self.steps_taken = steps_taken
 
-    def step(self):
+    def step(self) -> None:
         """Advance the schedule by one step and update :attr:`p`."""
         self._go_to(self.steps_taken + 1)
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         return dropout(x, self.p, self.training, generator=generator)
 
-    def get_extra_state(self):
+    def get_extra_state(self) -> dict[str, int]:
         return {"steps_taken": self.steps_taken}
 
-    def set_extra_state(self, state):
+    def set_extra_state(self, state: dict[str, int]) -> None:
         self._go_to(int(state["steps_taken"]))
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, steps_taken={self.steps_taken}"

@@ -5,18 +5,20 @@ Networks", CVPR. Neighbouring pixels of a feature map are strongly correlated, s
 removes information; dropping the whole channel does.
 """
 
+import torch
 from torch import nn
 
-from dropout_lib._checks import check_min_ndim, check_ndim, check_rate
+from dropout_lib._checks import check_call, check_flag, check_float_tensor, check_mask, check_min_ndim, check_rate
 from dropout_lib.dropout import apply_keep_mask, keep_mask
 
 
-def channel_mask_shape(x):
+def channel_mask_shape(x: torch.Tensor) -> tuple[int, ...]:
     """The shape ``(N, C, 1, ..., 1)`` of a spatial-dropout mask for an input of shape ``(N, C, *spatial)``."""
     return (*x.shape[:2], *([1] * (x.ndim - 2)))
 
 
-def spatial_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
+def spatial_dropout(x: torch.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
+                    mask: torch.Tensor | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Spatial dropout: keep or drop each (sample, channel) feature map as a whole.
 
     .. math::
@@ -26,7 +28,9 @@ def spatial_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
         x: input of shape :math:`(N, C, *)` with at least one spatial dimension.
         p: probability of a channel to be zeroed. Default: 0.5.
         training: apply dropout if ``True``; identity otherwise. Default: ``True``.
-        mask: a keep mask of shape :math:`(N, C, 1, \ldots, 1)`; drawn afresh when ``None``.
+        inplace: write the result into ``x``. Default: ``False``.
+        mask: a keep mask of 0/1 broadcastable to :math:`(N, C, 1, \ldots, 1)`, one value per sample and channel
+            (a full-size mask, which would drop single elements, is refused); drawn afresh when ``None``.
         generator: a ``torch.Generator`` to draw the mask from; the global generator when ``None``.
 
     Shape:
@@ -38,35 +42,46 @@ def spatial_dropout(x, p=0.5, training=True, *, mask=None, generator=None):
         >>> bool(((y == 0) | (y == 2)).all())    # every map is all zeros or all 2
         True
     """
-    p = check_rate(p)
+    p = check_call(x, p, training, generator)
+    check_flag(inplace, "inplace")
     check_min_ndim(x, 3, "spatial_dropout", "(N, C, *spatial)")
+    if mask is not None:
+        check_mask(mask, channel_mask_shape(x), "spatial_dropout", meaning="one value per sample and channel")
     if not training or p == 0.0:
         return x
     if mask is None:
         mask = keep_mask(channel_mask_shape(x), p, like=x, generator=generator)
-    return apply_keep_mask(x, mask, p)
+    y = apply_keep_mask(x, mask, p)
+    return x.copy_(y) if inplace else y
 
 
 class _SpatialDropoutNd(nn.Module):
     is_dropout = True
     mask_shared_across_batch = False
     spatial_dims = None  # set by subclasses
+    accepts_unbatched = True  # an input without the batch dimension, (C, *spatial), is one sample
 
-    def __init__(self, p=0.5):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = check_rate(p)
+        self.inplace = check_flag(inplace, "inplace")
 
-    def forward(self, x, *, generator=None):
-        layout = "(N, C, " + ", ".join("DHW"[3 - self.spatial_dims:]) + ")" if self.spatial_dims > 1 else "(N, C, L)"
-        if x.ndim != self.spatial_dims + 2:
-            raise ValueError(
-                f"{type(self).__name__} expects a {self.spatial_dims + 2}-D input of shape {layout}, "
-                f"but got a {x.ndim}-D input of shape {tuple(x.shape)}"
-            )
-        return spatial_dropout(x, self.p, self.training, generator=generator)
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
+        spatial = "L" if self.spatial_dims == 1 else ", ".join("DHW"[3 - self.spatial_dims:])
+        batched = self.spatial_dims + 2
+        check_float_tensor(x)
+        if self.accepts_unbatched and x.ndim == batched - 1:
+            # the same mask values as the batched call on x.unsqueeze(0) under the same random state
+            return self(x.unsqueeze(0), generator=generator).squeeze(0)
+        if x.ndim != batched:
+            wanted = f"a {batched - 1}-D or {batched}-D input of shape (C, {spatial}) or " if self.accepts_unbatched \
+                else f"a {batched}-D input of shape "
+            raise ValueError(f"{type(self).__name__} expects {wanted}(N, C, {spatial}), but got a {x.ndim}-D input "
+                             f"of shape {tuple(x.shape)}")
+        return spatial_dropout(x, self.p, self.training, self.inplace, generator=generator)
 
-    def extra_repr(self):
-        return f"p={self.p}"
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class SpatialDropout1d(_SpatialDropoutNd):
@@ -74,10 +89,10 @@ class SpatialDropout1d(_SpatialDropoutNd):
 
     Args:
         p: probability of a channel to be zeroed. Default: 0.5.
+        inplace: do the operation in place. Default: ``False``.
 
     Shape:
-        Input: :math:`(N, C, L)`. Output: the same shape. Unlike ``torch.nn.Dropout1d``, an unbatched
-        :math:`(C, L)` input is refused: add the batch dimension explicitly.
+        Input: :math:`(N, C, L)` or :math:`(C, L)`. Output: the same shape. As ``torch.nn.Dropout1d``.
 
     Example::
 
@@ -95,10 +110,13 @@ class SpatialDropout2d(_SpatialDropoutNd):
 
     Args:
         p: probability of a channel to be zeroed. Default: 0.5.
+        inplace: do the operation in place. Default: ``False``.
 
     Shape:
-        Input: :math:`(N, C, H, W)`. Output: the same shape. A 3-D input is refused (``torch.nn.Dropout2d``
-        warns and treats it as 1-D channel dropout, which is rarely what was meant).
+        Input: :math:`(N, C, H, W)`. Output: the same shape. Differs from ``torch.nn.Dropout2d``: a 3-D input is
+        refused, where PyTorch warns and treats it as batched 1-D channel dropout :math:`(N, C, L)`, not as the
+        unbatched image :math:`(C, H, W)` it usually is (pytorch issue #77081); 2-D and 5-D inputs, on which
+        PyTorch warns, are refused as well.
 
     Example::
 
@@ -109,6 +127,7 @@ class SpatialDropout2d(_SpatialDropoutNd):
     """
 
     spatial_dims = 2
+    accepts_unbatched = False
 
 
 class SpatialDropout3d(_SpatialDropoutNd):
@@ -116,9 +135,11 @@ class SpatialDropout3d(_SpatialDropoutNd):
 
     Args:
         p: probability of a channel to be zeroed. Default: 0.5.
+        inplace: do the operation in place. Default: ``False``.
 
     Shape:
-        Input: :math:`(N, C, D, H, W)`. Output: the same shape.
+        Input: :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`. Output: the same shape. As
+        ``torch.nn.Dropout3d``, except that a 3-D or 6-D input, on which PyTorch warns, is refused.
 
     Example::
 

@@ -13,17 +13,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dropout_lib._checks import check_rate
-from dropout_lib._shapes import broadcasts_to
+from dropout_lib._checks import check_flag, check_float_tensor, check_generator, check_mask, check_rate
 
 
 def _check_weight(weight):
+    check_float_tensor(weight, "weight")
     if weight.ndim < 2:
         raise ValueError(f"targeted dropout expects a weight of shape (out, in, *), at least 2-D, but got shape "
                          f"{tuple(weight.shape)}")
 
 
-def targeted_candidates(weight, targeted_fraction=0.5):
+def targeted_candidates(weight: torch.Tensor, targeted_fraction: float = 0.5) -> torch.Tensor:
     r"""Boolean mask of the candidates for dropping: for each output unit (row of the ``(out, in, *)`` weight,
     trailing dimensions flattened), the :math:`k = \lfloor\gamma \cdot \text{fan\_in}\rfloor` entries of smallest
     magnitude, ties broken by position.
@@ -55,7 +55,8 @@ def _draw_keep(weight, alpha, generator):
     return torch.empty(weight.shape, device=weight.device).bernoulli_(1.0 - alpha, generator=generator).bool()
 
 
-def targeted_weight_mask(weight, drop_rate=0.5, targeted_fraction=0.5, *, generator=None):
+def targeted_weight_mask(weight: torch.Tensor, drop_rate: float = 0.5, targeted_fraction: float = 0.5, *,
+                         generator: torch.Generator | None = None) -> torch.Tensor:
     r"""A random keep mask for targeted dropout: ``False`` where a candidate is dropped, each candidate
     independently with probability :math:`\alpha` = ``drop_rate``; ``True`` everywhere else.
 
@@ -65,11 +66,13 @@ def targeted_weight_mask(weight, drop_rate=0.5, targeted_fraction=0.5, *, genera
         tensor([[False,  True, False,  True]])
     """
     alpha = check_rate(drop_rate, "drop_rate")
+    check_generator(generator)
     return ~targeted_candidates(weight, targeted_fraction) | _draw_keep(weight, alpha, generator)
 
 
-def targeted_dropout(weight, drop_rate=0.5, targeted_fraction=0.5, training=True, *, prune=True, mask=None,
-                     generator=None):
+def targeted_dropout(weight: torch.Tensor, drop_rate: float = 0.5, targeted_fraction: float = 0.5,
+                     training: bool = True, *, prune: bool = True, mask: torch.Tensor | None = None,
+                     generator: torch.Generator | None = None) -> torch.Tensor:
     r"""Targeted weight dropout.
 
     .. math::
@@ -103,16 +106,18 @@ def targeted_dropout(weight, drop_rate=0.5, targeted_fraction=0.5, training=True
     Reference: Gomez et al. (2019), arXiv:1905.13678.
     """
     alpha = check_rate(drop_rate, "drop_rate")
+    check_flag(training, "training")
+    check_flag(prune, "prune")
+    check_generator(generator)
     candidates = targeted_candidates(weight, targeted_fraction)
+    if mask is not None:
+        check_mask(mask, weight.shape, "targeted_dropout", meaning="the weight's shape")
     if not training:
         return weight.masked_fill(candidates, 0.0) if prune else weight
     if alpha == 0.0:
         return weight
     if mask is None:
         mask = _draw_keep(weight, alpha, generator)
-    elif not broadcasts_to(mask.shape, weight.shape):
-        raise ValueError(f"the mask of shape {tuple(mask.shape)} does not broadcast to the weight's shape "
-                         f"{tuple(weight.shape)}")
     keep = ~candidates | mask.bool()
     return weight * keep.to(weight.dtype)
 
@@ -143,18 +148,19 @@ class TargetedDropoutLinear(nn.Linear):
     is_dropout = True
     mask_shared_across_batch = True
 
-    def __init__(self, in_features, out_features, bias=True, drop_rate=0.5, targeted_fraction=0.5,
-                 prune_in_eval=True, *, device=None, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, drop_rate: float = 0.5,
+                 targeted_fraction: float = 0.5, prune_in_eval: bool = True, *,
+                 device: torch.device | str | None = None, dtype: torch.dtype | None = None) -> None:
         super().__init__(in_features, out_features, bias, device=device, dtype=dtype)
         self.drop_rate = check_rate(drop_rate, "drop_rate")
         self.targeted_fraction = check_rate(targeted_fraction, "targeted_fraction")
-        self.prune_in_eval = bool(prune_in_eval)
+        self.prune_in_eval = check_flag(prune_in_eval, "prune_in_eval")
 
-    def forward(self, x, *, generator=None):
+    def forward(self, x: torch.Tensor, *, generator: torch.Generator | None = None) -> torch.Tensor:
         weight = targeted_dropout(self.weight, self.drop_rate, self.targeted_fraction, self.training,
                                   prune=self.prune_in_eval, generator=generator)
         return F.linear(x, weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (super().extra_repr() + f", drop_rate={self.drop_rate}, targeted_fraction={self.targeted_fraction}, "
                 f"prune_in_eval={self.prune_in_eval}")

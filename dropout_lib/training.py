@@ -8,6 +8,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from dropout_lib._modes import restored_modes
+
 
 def set_seed(seed):
     """Seed Python's, NumPy's and PyTorch's global generators."""
@@ -36,18 +38,17 @@ LOSSES = {"cross_entropy": nn.functional.cross_entropy, "mse": nn.functional.mse
 
 @torch.no_grad()
 def evaluate(model, x, y, loss="cross_entropy", batch_size=1024):
-    """``(loss, accuracy)`` of ``model`` in evaluation mode on ``(x, y)``; the model's mode is restored."""
+    """``(loss, accuracy)`` of ``model`` in evaluation mode on ``(x, y)``; every module's mode is restored."""
     loss_fn = LOSSES[loss]
-    was_training = model.training
-    model.eval()
     total, correct = 0.0, 0
-    for start in range(0, len(x), batch_size):
-        out = model(x[start : start + batch_size])
-        target = y[start : start + batch_size]
-        total += loss_fn(out, target, reduction="sum").item()
-        if loss == "cross_entropy":
-            correct += (out.argmax(dim=1) == target).sum().item()
-    model.train(was_training)
+    with restored_modes(model):
+        model.eval()
+        for start in range(0, len(x), batch_size):
+            out = model(x[start : start + batch_size])
+            target = y[start : start + batch_size]
+            total += loss_fn(out, target, reduction="sum").item()
+            if loss == "cross_entropy":
+                correct += (out.argmax(dim=1) == target).sum().item()
     n = len(x) * (1 if loss == "cross_entropy" else int(np.prod(y.shape[1:])) or 1)
     return total / n, (correct / len(x) if loss == "cross_entropy" else float("nan"))
 

@@ -1,8 +1,8 @@
 """Shared by every assignment's verdicts (they run in the judge)."""
 
 import math
+from functools import lru_cache
 
-import numpy as np
 import torch
 
 Z = 6.0  # standard errors allowed in statistical checks: never flakes at a fixed seed, still catches a wrong scale
@@ -39,5 +39,17 @@ def check_survivor_scale(x, y, p, what):
     raise AssertionError(f"{what}: survivors must equal x/(1-p)")
 
 
+@lru_cache(maxsize=None)
+def probe_definitions(assignment):
+    """The module-level definitions of an assignment's probes (model builders, cases), run here in the judge from
+    the instructor's source, so that a verdict rebuilds exactly what its probe built without writing it again."""
+    from grader.judge import probes_source  # imported when used: the judge imports the verdicts
+
+    namespace = {"__name__": "probes"}
+    exec(compile(probes_source(assignment), f"<probes of {assignment}>", "exec"), namespace)
+    return namespace
+
+
 def expect_error(outcome, kind, what):
+    """``outcome`` is a probe's ``outcome(...)``: ``(exception type name or None, value)``."""
     assert outcome[0] == kind, f"{what} must raise {kind}, but gave: {outcome[0]}"

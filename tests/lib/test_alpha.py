@@ -103,3 +103,19 @@ def test_bad_input_rejected():
         AlphaDropout(-0.5)
     with pytest.raises(ValueError, match=r"feature_alpha_dropout expects an input of shape \(N, C, \*\)"):
         feature_alpha_dropout(torch.ones(5), 0.5)
+
+
+@pytest.mark.parametrize("function, mask_shape", [(alpha_dropout, (4, 3, 5)), (feature_alpha_dropout, (4, 3, 1))])
+def test_inplace_writes_the_same_result_into_the_input(function, mask_shape):
+    x = torch.randn(4, 3, 5, dtype=torch.float64)
+    mask = torch.rand(mask_shape) > 0.3
+    expected = function(x, 0.3, mask=mask)
+    y = function(x, 0.3, True, True, mask=mask)
+    assert y is x and torch.equal(x, expected)
+
+
+def test_modules_take_inplace_like_pytorch():
+    for ours, theirs in ((AlphaDropout, nn.AlphaDropout), (FeatureAlphaDropout, nn.FeatureAlphaDropout)):
+        x = torch.randn(4, 3, 5)
+        assert ours(0.2, True)(x) is x
+        assert repr(ours(0.2, True)) == repr(theirs(0.2, True)).replace(theirs.__name__, ours.__name__)

@@ -114,11 +114,11 @@ def test_bad_arguments_rejected():
     for bad in (0.0, 1.0):
         with pytest.raises(ValueError, match=f"init_p must be strictly between 0 and 1 .*but got {bad}"):
             ConcreteDropout(init_p=bad)
-    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but got 1.5"):
+    with pytest.raises(ValueError, match="init_p has to be between 0 and 1, but got 1.5"):
         ConcreteDropout(init_p=1.5)
     with pytest.raises(ValueError, match="temperature must be positive, but got 0.0"):
         ConcreteDropout(temperature=0.0)
     with pytest.raises(ValueError, match="temperature must be positive, but got -1"):
         concrete_dropout(torch.ones(3), 0.0, temperature=-1)
-    with pytest.raises(ValueError, match=r"noise u broadcastable to the input's shape \(3,\), but got shape \(4,\)"):
+    with pytest.raises(ValueError, match=r"noise u broadcastable to \(3,\), but got shape \(4,\)"):
         concrete_dropout(torch.ones(3), 0.0, u=torch.rand(4))

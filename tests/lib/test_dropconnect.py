@@ -122,7 +122,7 @@ def test_bad_input_rejected():
         DropConnectLinear(3, 2)(torch.ones(4, 5))
     with pytest.raises(ValueError, match=r"expects a 2-D weight \(out, in\), but got shape \(3,\)"):
         dropconnect_linear(torch.ones(2, 3), torch.ones(3))
-    with pytest.raises(ValueError, match=r"mask of shape \(3, 2\) does not broadcast to the weight's shape \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"mask broadcastable to \(2, 3\) \(the weight's shape\), but got shape \(3, 2\)"):
         dropconnect_linear(torch.ones(2, 3), torch.ones(2, 3), mask=torch.ones(3, 2))
 
 

@@ -60,11 +60,11 @@ def test_step_count_saved_and_restored_with_the_state_dict():
 
 
 def test_bad_schedules_and_arguments_rejected():
-    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but got 1.5"):
+    with pytest.raises(ValueError, match=r"schedule\(0\) has to be between 0 and 1, but got 1.5"):
         ScheduledDropout(lambda step: 1.5)
     layer = ScheduledDropout(lambda step: 0.5 * step)
     layer.step(), layer.step()
-    with pytest.raises(ValueError, match="between 0 and 1, but got 1.5"):
+    with pytest.raises(ValueError, match=r"schedule\(3\) has to be between 0 and 1, but got 1.5"):
         layer.step()
     assert layer.steps_taken == 2 and layer.p == 1.0  # a rejected step leaves the layer as it was
     with pytest.raises(TypeError, match="schedule must be a function from a step to a rate, but got float"):

@@ -62,13 +62,37 @@ def test_too_few_dimensions_rejected():
         spatial_dropout(torch.ones(4, 5), 0.5)
 
 
-@pytest.mark.parametrize("layer, bad", [(SpatialDropout1d, (2, 3)), (SpatialDropout2d, (2, 3, 4)),
-                                        (SpatialDropout3d, (2, 3, 4, 5)), (SpatialDropout2d, (1, 2, 3, 4, 5))])
-def test_module_wrong_rank_rejected(layer, bad):
-    with pytest.raises(ValueError, match=f"{layer.__name__} expects a {layer.spatial_dims + 2}-D input"):
+@pytest.mark.parametrize("layer, bad, wanted", [
+    (SpatialDropout1d, (2,), r"a 2-D or 3-D input of shape \(C, L\) or \(N, C, L\)"),
+    (SpatialDropout1d, (2, 3, 4, 5), r"a 2-D or 3-D input"),
+    (SpatialDropout2d, (2, 3, 4), r"a 4-D input of shape \(N, C, H, W\)"),
+    (SpatialDropout2d, (1, 2, 3, 4, 5), r"a 4-D input"),
+    (SpatialDropout3d, (2, 3, 4), r"a 4-D or 5-D input of shape \(C, D, H, W\) or \(N, C, D, H, W\)"),
+])
+def test_module_wrong_rank_rejected(layer, bad, wanted):
+    with pytest.raises(ValueError, match=f"{layer.__name__} expects {wanted}.*, but got a {len(bad)}-D input"):
         layer(0.5)(torch.ones(bad))
 
 
 def test_bad_rate_rejected():
     with pytest.raises(ValueError, match="between 0 and 1"):
         SpatialDropout2d(1.01)
+
+
+def test_inplace_writes_the_same_result_into_the_input():
+    x = torch.randn(4, 3, 5, 5, dtype=torch.float64)
+    mask = torch.rand(4, 3, 1, 1) > 0.5
+    expected = spatial_dropout(x, 0.5, mask=mask)
+    assert spatial_dropout(x, 0.5, True, True, mask=mask) is x and torch.equal(x, expected)
+    layer = SpatialDropout2d(0.5, inplace=True)
+    assert layer(x) is x and repr(layer) == "SpatialDropout2d(p=0.5, inplace=True)"
+
+
+@pytest.mark.parametrize("layer, shape", [(SpatialDropout1d, (6, 7)), (SpatialDropout3d, (6, 3, 4, 2))])
+def test_unbatched_input_is_one_sample_like_pytorch(layer, shape):
+    x = torch.rand(shape, dtype=torch.float64) + 0.5
+    y = layer(0.5)(x, generator=torch.Generator().manual_seed(3))
+    assert y.shape == x.shape == TORCH_LAYERS[len(shape) + 1](0.5)(x).shape  # PyTorch accepts the same shape
+    assert torch.equal(y, layer(0.5)(x.unsqueeze(0), generator=torch.Generator().manual_seed(3)).squeeze(0))
+    flat = y.flatten(1)  # whole channels of the one sample
+    assert ((flat == 0).all(-1) | (flat != 0).all(-1)).all() and (flat == 0).any() and (flat != 0).any()

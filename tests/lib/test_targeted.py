@@ -94,9 +94,9 @@ def test_layer_initialised_like_linear_one_draw_per_batch_and_pruned_in_eval():
 def test_bad_input_rejected():
     with pytest.raises(ValueError, match=r"weight of shape \(out, in, \*\), at least 2-D, but got shape \(3,\)"):
         targeted_candidates(torch.ones(3), 0.5)
-    with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, but got 1.2"):
+    with pytest.raises(ValueError, match="drop_rate has to be between 0 and 1, but got 1.2"):
         targeted_dropout(torch.ones(2, 2), drop_rate=1.2)
-    with pytest.raises(ValueError, match="between 0 and 1, but got -0.5"):
+    with pytest.raises(ValueError, match="targeted_fraction has to be between 0 and 1, but got -0.5"):
         TargetedDropoutLinear(2, 2, targeted_fraction=-0.5)
-    with pytest.raises(ValueError, match=r"mask of shape \(3,\) does not broadcast to the weight's shape \(2, 2\)"):
+    with pytest.raises(ValueError, match=r"mask broadcastable to \(2, 2\) \(the weight's shape\), but got shape \(3,\)"):
         targeted_dropout(torch.ones(2, 2), mask=torch.ones(3))

@@ -3,7 +3,9 @@
 import math
 
 import numpy as np
+import torch
 
+from grader.checks.mask_verdicts import assert_independent
 from grader.checks.verdict_common import Z, assert_fraction
 
 
@@ -22,10 +24,8 @@ def check_inverted(x, y, p, what):
 
 
 def verdict_test_forward(obs):
-    for key, run in obs.items():
-        if not key.startswith("p"):
-            continue
-        p = float(key[1:])
+    for run in obs["runs"]:
+        p = run["p"]
         check_inverted(run["x"], run["y1"], p, f"forward with p={p}")
         check_inverted(run["x"], run["y2"], p, f"second forward with p={p}")
         assert not np.array_equal(run["y1"] != 0, run["y2"] != 0), "every forward call must draw a new mask"
@@ -38,16 +38,21 @@ def verdict_test_forward(obs):
 
 
 def verdict_test_drop_fraction(obs):
-    for key, y in obs.items():
-        p = float(key[1:])
+    for run in obs["runs"]:
+        p, y = run["p"], run["y"]
         assert_fraction(float((y == 0).mean()), p, y.size, f"with p={p} the fraction of dropped elements")
         std = math.sqrt(p / (1 - p))
         se = std / math.sqrt(y.size)
         assert abs(y.mean() - 1) <= Z * se, f"with p={p} the output's mean is {y.mean():.4f}; inverted dropout keeps it 1"
+    batch = obs["batch"]
+    kept = torch.from_numpy(batch["y"] != 0)
+    assert_independent(kept[0::2], kept[1::2], batch["p"], "the agreement between the masks of two rows of a batch",
+                       "each row of a batch needs its own mask: yours drops the same features in every row (draw the "
+                       "mask with the input's whole shape)")
 
 
 def verdict_test_backward(obs):
-    p = 0.4
+    p = obs["p"]
     for y, g_in, name in ((obs["y1"], obs["g1"], "first"), (obs["y2"], obs["g2"], "second")):
         mask = y != 0
         expected = np.where(mask, obs["g"] / (1 - p), 0.0)
@@ -71,18 +76,19 @@ def verdict_test_edge_cases(obs):
     assert np.array_equal(obs["p1_grad"], np.zeros_like(obs["x"])), "p=1 must give a zero gradient (no NaN)"
     assert not obs["p1_warnings"], f"p=1 must not warn (divide by zero?): {obs['p1_warnings'][0]}"
     for bad, outcome in obs["errors"].items():
-        assert outcome == "ValueError", f"Dropout({bad}) must raise ValueError, but gave: {outcome}"
-    assert obs["attributes"]["p"] == 0.25, "the layer must keep its rate in the attribute p"
+        gave = "no error" if outcome == "ok" else outcome
+        assert outcome == "ValueError", f"Dropout({bad}) must raise ValueError, but gave: {gave}"
+    assert obs["attributes"]["p"] == obs["attributes"]["given_p"], "the layer must keep its rate in the attribute p"
     assert obs["attributes"]["has_rng"], "with rng=None the layer must create np.random.default_rng()"
 
 
 def verdict_test_standard_dropout(obs):
-    x, train, infer = obs["x"], obs["train"], obs["infer"]
+    x, train, infer, p = obs["x"], obs["train"], obs["infer"], obs["p"]
     assert np.array_equal(obs["x_after"], obs["x_before"]), "standard_dropout must not modify its input"
     kept = train != 0
     assert np.array_equal(train[kept], x[kept]), "in training, standard dropout does not rescale the survivors"
-    assert_fraction(float((~kept).mean()), 0.3, x.size, "the fraction of dropped elements")
-    if np.allclose(infer, 0.3 * x):
+    assert_fraction(float((~kept).mean()), p, x.size, "the fraction of dropped elements")
+    if np.allclose(infer, p * x):
         raise AssertionError("at inference, scale by the keep probability 1-p, not by the drop rate p")
-    assert np.allclose(infer, 0.7 * x, rtol=1e-12, atol=0), "at inference, standard dropout returns (1-p) * x"
+    assert np.allclose(infer, (1 - p) * x, rtol=1e-12, atol=0), "at inference, standard dropout returns (1-p) * x"
     assert obs["default_rng"].shape == (100,), "with rng=None a default generator must be used"

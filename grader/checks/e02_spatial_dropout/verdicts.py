@@ -22,14 +22,14 @@ def verdict_test_channel_masks(obs):
             f"{name}: the output must have the input's shape {tuple(x.shape)}, not {tuple(y.shape)}")
         assert run["unchanged"], "spatial_dropout must not modify its input: compute a new tensor"
         kept = channel_mask(y)
-        check_survivor_scale(x, y, 0.3, f"{name} input")
-        expected = spatial_dropout(x, 0.3, mask=kept.reshape(kept.shape + (1,) * (x.ndim - 2)))
+        check_survivor_scale(x, y, run["p"], f"{name} input")
+        expected = spatial_dropout(x, run["p"], mask=kept.reshape(kept.shape + (1,) * (x.ndim - 2)))
         assert torch.allclose(y, expected, rtol=1e-12, atol=0), f"{name} input: survivors must equal x/(1-p)"
 
 
 def verdict_test_drop_fraction(obs):
-    for key, (first, second) in obs.items():
-        p = float(key[1:])
+    for run in obs:
+        p, (first, second) = run["p"], run["calls"]
         # The mask of the first element of each map: whether maps are dropped whole is another part's business.
         kept = as_tensor(first, "the output").flatten(2)[:, :, 0] != 0
         again = as_tensor(second, "the output").flatten(2)[:, :, 0] != 0
@@ -44,12 +44,12 @@ def verdict_test_drop_fraction(obs):
 
 
 def verdict_test_gradient(obs):
-    y, grad, upstream = obs["y"], obs["grad"], obs["upstream"]
+    y, grad, upstream, p = obs["y"], obs["grad"], obs["upstream"], obs["p"]
     assert grad is not None, "the gradient must flow back to the input: use differentiable tensor operations"
     kept = y != 0
-    if torch.allclose(grad, upstream * kept / 0.4, rtol=1e-9, atol=0):
+    if torch.allclose(grad, upstream * kept / p, rtol=1e-9, atol=0):
         raise AssertionError("the gradient must be scaled by 1/(1-p), not 1/p")
-    assert torch.allclose(grad, upstream * kept / 0.6, rtol=1e-9, atol=0), (
+    assert torch.allclose(grad, upstream * kept / (1 - p), rtol=1e-9, atol=0), (
         "the gradient must be the upstream gradient times the channel mask, scaled by 1/(1-p): the same mask as the "
         "forward pass")
 

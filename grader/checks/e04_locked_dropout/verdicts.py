@@ -16,7 +16,8 @@ def locked_mask(y, time_dim, layout):
 
 
 def verdict_test_same_mask_over_time(obs):
-    for key, run in obs.items():
+    p = obs["p"]
+    for key, run in obs["layouts"].items():
         batch_first = key == "True"
         layout = "(N, T, H) with batch_first=True" if batch_first else "(T, N, H)"
         x, y = run["x"], as_tensor(run["y"], "the output")
@@ -26,34 +27,35 @@ def verdict_test_same_mask_over_time(obs):
             continue
         assert run["unchanged"], "LockedDropout must not modify its input: compute a new tensor"
         kept = locked_mask(y, 1 if batch_first else 0, layout)
-        check_survivor_scale(x, y, 0.4, f"input {layout}")
-        expected = locked_dropout(x, 0.4, batch_first=batch_first, mask=kept)
+        check_survivor_scale(x, y, p, f"input {layout}")
+        expected = locked_dropout(x, p, batch_first=batch_first, mask=kept)
         assert torch.allclose(y, expected, rtol=1e-12, atol=0), f"input {layout}: survivors must equal x/(1-p)"
 
 
 def verdict_test_drop_fraction(obs):
     # The mask of the first time step, (N, H): whether it is locked over time is the business of another part.
+    p = obs["p"]
     kept, again = as_tensor(obs["y"], "the output")[0] != 0, as_tensor(obs["again"], "the output")[0] != 0
-    assert_independent(kept[0::2], kept[1::2], 0.3, "the agreement between the masks of two sequences",
+    assert_independent(kept[0::2], kept[1::2], p, "the agreement between the masks of two sequences",
                        "each sequence needs its own mask: yours drops the same features in every sequence")
-    assert_independent(kept[:, 0::2], kept[:, 1::2], 0.3, "the agreement between the masks of two features",
+    assert_independent(kept[:, 0::2], kept[:, 1::2], p, "the agreement between the masks of two features",
                        "each feature needs its own mask entry: yours drops whole sequences")
-    assert_fraction(float((~kept).double().mean()), 0.3, kept.numel(),
-                    "with p=0.3 the fraction of dropped (sequence, feature) pairs")
-    assert_independent(kept, again, 0.3, "the agreement between the masks of two calls",
+    assert_fraction(float((~kept).double().mean()), p, kept.numel(),
+                    f"with p={p} the fraction of dropped (sequence, feature) pairs")
+    assert_independent(kept, again, p, "the agreement between the masks of two calls",
                        "every call must draw a new mask: two calls dropped the same units")
     default = as_tensor(obs["default_p"], "the output")[0] != 0
-    assert_fraction(float((~default).double().mean()), 0.5, default.numel(),
-                    "with the default p=0.5 the dropped fraction")
+    assert_fraction(float((~default).double().mean()), obs["default_rate"], default.numel(),
+                    f"with the default p={obs['default_rate']} the dropped fraction")
 
 
 def verdict_test_gradient(obs):
-    y, grad, upstream = obs["y"], obs["grad"], obs["upstream"]
+    y, grad, upstream, p = obs["y"], obs["grad"], obs["upstream"], obs["p"]
     assert grad is not None, "the gradient must flow back to the input: use differentiable tensor operations"
     kept = y != 0
-    if torch.allclose(grad, upstream * kept / 0.25, rtol=1e-9, atol=0):
+    if torch.allclose(grad, upstream * kept / p, rtol=1e-9, atol=0):
         raise AssertionError("the gradient must be scaled by 1/(1-p), not 1/p")
-    assert torch.allclose(grad, upstream * kept / 0.75, rtol=1e-9, atol=0), (
+    assert torch.allclose(grad, upstream * kept / (1 - p), rtol=1e-9, atol=0), (
         "the gradient must be the upstream gradient times the same mask as the forward pass, scaled by 1/(1-p)")
 
 

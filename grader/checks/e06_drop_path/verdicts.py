@@ -22,27 +22,27 @@ def as_mask_of(kept, x):
 
 
 def verdict_test_per_sample(obs):
-    x = obs["x"]
+    x, p = obs["x"], obs["p"]
     assert obs["unchanged"], "drop_path must not modify its input: compute a new tensor"
     for name, given in (("scaled", x), ("unscaled", x), ("again", x), ("image_out", obs["image"])):
         assert as_tensor(obs[name], "the output").shape == given.shape, "the output must have the input's shape"
     kept = sample_mask(obs["scaled"])
     if kept.all() or not kept.any():
         raise AssertionError("each sample needs its own coin: yours keeps or drops the whole batch together")
-    assert_fraction(float((~kept).double().mean()), 0.3, kept.numel(), "with p=0.3 the fraction of dropped samples")
-    assert_independent(kept[0::2], kept[1::2], 0.3, "the agreement between neighbouring samples' coins",
+    assert_fraction(float((~kept).double().mean()), p, kept.numel(), f"with p={p} the fraction of dropped samples")
+    assert_independent(kept[0::2], kept[1::2], p, "the agreement between neighbouring samples' coins",
                        "each sample needs its own coin: yours keeps or drops samples in pairs")
-    assert_independent(kept, sample_mask(obs["again"]), 0.3, "the agreement between the masks of two calls",
+    assert_independent(kept, sample_mask(obs["again"]), p, "the agreement between the masks of two calls",
                        "every call must draw new coins: two calls dropped the same samples")
-    check_survivor_scale(x, obs["scaled"], 0.3, "with scale_by_keep=True")
-    expected = reference_drop_path(x, 0.3, True, mask=as_mask_of(kept, x))
+    check_survivor_scale(x, obs["scaled"], p, "with scale_by_keep=True")
+    expected = reference_drop_path(x, p, True, mask=as_mask_of(kept, x))
     assert torch.allclose(obs["scaled"], expected, rtol=1e-12, atol=0), (
         "with scale_by_keep=True kept samples are x/(1-p)")
     unscaled_kept = sample_mask(obs["unscaled"])
-    expected = reference_drop_path(x, 0.3, True, scale_by_keep=False, mask=as_mask_of(unscaled_kept, x))
+    expected = reference_drop_path(x, p, True, scale_by_keep=False, mask=as_mask_of(unscaled_kept, x))
     assert torch.equal(obs["unscaled"], expected), "with scale_by_keep=False kept samples are returned unscaled"
     image, image_kept = obs["image"], sample_mask(obs["image_out"])
-    expected = reference_drop_path(image, 0.3, True, mask=as_mask_of(image_kept, image))
+    expected = reference_drop_path(image, p, True, mask=as_mask_of(image_kept, image))
     assert torch.allclose(obs["image_out"], expected, rtol=1e-12, atol=0), (
         "for a 4-D input (B, C, H, W) each sample's whole (C, H, W) block is kept (scaled by 1/(1-p)) or dropped")
 
@@ -68,8 +68,8 @@ def verdict_test_eval_and_edge_cases(obs):
 
 
 def verdict_test_rates(obs):
-    for depth, rate in ((12, 0.1), (1, 0.3), (5, 0.2), (2, 0.5)):
-        got = obs[str(depth)]
+    for case in obs["cases"]:
+        depth, rate, got = case["depth"], case["max_rate"], case["rates"]
         expected = reference_rates(depth, rate)
         assert isinstance(got, list) and len(got) == depth, (
             f"drop_path_rates({depth}, {rate}) must be a list of {depth} rates, one per block")
@@ -82,10 +82,10 @@ def verdict_test_rates(obs):
 
 
 def verdict_test_gradient(obs):
-    y, grad, upstream = obs["y"], obs["grad"], obs["upstream"]
+    y, grad, upstream, p = obs["y"], obs["grad"], obs["upstream"], obs["p"]
     assert grad is not None, "the gradient must flow back to the input: use differentiable tensor operations"
     kept = y != 0
-    if torch.allclose(grad, upstream * kept / 0.25, rtol=1e-9, atol=0):
+    if torch.allclose(grad, upstream * kept / p, rtol=1e-9, atol=0):
         raise AssertionError("the gradient must be scaled by 1/(1-p), not 1/p")
-    assert torch.allclose(grad, upstream * kept / 0.75, rtol=1e-9, atol=0), (
+    assert torch.allclose(grad, upstream * kept / (1 - p), rtol=1e-9, atol=0), (
         "the gradient must be the upstream gradient times the same mask as the forward pass, scaled by 1/(1-p)")

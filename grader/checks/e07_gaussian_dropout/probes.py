@@ -4,17 +4,20 @@
 def probe_test_noise_moments(ns):
     gaussian_dropout = need(ns, "gaussian_dropout")
     torch.manual_seed(70)
-    return {f"p{p}": gaussian_dropout(torch.ones(400_000, dtype=torch.float64), p, True) for p in (0.2, 0.5)}
+    # an input of halves, not ones: the noise y/x of a layer that adds its noise has the wrong variance
+    x = torch.full((400_000,), 0.5, dtype=torch.float64)
+    return [{"p": p, "x": x, "y": gaussian_dropout(x, p, True)} for p in (0.2, 0.5)]
 
 
 def probe_test_noise_is_gaussian(ns):
     gaussian_dropout = need(ns, "gaussian_dropout")
     torch.manual_seed(71)
+    p = 0.5
     x = nonzero_input((100_000,), 9)
-    y = gaussian_dropout(x, 0.5, True)
-    again = gaussian_dropout(x, 0.5, True)
-    return {"x": x, "y": y, "again": again, "unchanged": bool(torch.equal(x, nonzero_input((100_000,), 9))),
-            "matrix": gaussian_dropout(torch.ones(300, 200, dtype=torch.float64), 0.5, True)}
+    y = gaussian_dropout(x, p, True)
+    again = gaussian_dropout(x, p, True)
+    return {"p": p, "x": x, "y": y, "again": again, "unchanged": bool(torch.equal(x, nonzero_input((100_000,), 9))),
+            "matrix": gaussian_dropout(torch.ones(300, 200, dtype=torch.float64), p, True)}
 
 
 def probe_test_eval_and_edge_cases(ns):

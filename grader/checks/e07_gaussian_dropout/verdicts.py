@@ -12,9 +12,8 @@ WITHIN_ONE_SIGMA, WITHIN_TWO_SIGMA = math.erf(1 / math.sqrt(2)), math.erf(2 / ma
 
 
 def verdict_test_noise_moments(obs):
-    for key, noise in obs.items():
-        p = float(key[1:])
-        noise = as_tensor(noise, "the output")
+    for run in obs:
+        p, noise = run["p"], as_tensor(run["y"], "the output") / run["x"]
         var, n = gaussian_noise_std(p) ** 2, noise.numel()
         assert_mean(float(noise.mean()), 1.0, math.sqrt(var), n, f"with p={p} the mean of the noise")
         got = float(noise.var())
@@ -31,7 +30,7 @@ def verdict_test_noise_is_gaussian(obs):
     assert y.shape == x.shape, "the output must have the input's shape"
     noise, n = y / x, y.numel()
     assert float((noise == 0).double().mean()) < 1e-3, "Gaussian dropout multiplies by Gaussian noise; it drops nothing"
-    spread = (noise - 1).abs()  # p = 0.5: sigma = 1
+    spread = (noise - 1).abs() / gaussian_noise_std(obs["p"])  # in standard deviations
     assert_fraction(float((spread < 1).double().mean()), WITHIN_ONE_SIGMA, n,
                     "the fraction of the noise y/x within one sigma of 1 (the noise must multiply x)")
     assert_fraction(float((spread < 2).double().mean()), WITHIN_TWO_SIGMA, n,

@@ -11,20 +11,21 @@ def rate_of(layer):
 
 def probe_test_parameters(ns):
     ConcreteDropout = need(ns, "ConcreteDropout")
-    out = {}
+    out = {"runs": []}
     for init_p in (0.1, 0.3, 0.75):
         layer = ConcreteDropout(init_p=init_p)
         p_logit = layer.p_logit
-        out[str(init_p)] = {
+        out["runs"].append({
+            "init_p": init_p,
             "rate": rate_of(layer),
             "is_parameter": isinstance(p_logit, torch.nn.Parameter),
             "registered": [name for name, _ in layer.named_parameters()],
             "p_logit": p_logit.detach().double().clone() if isinstance(p_logit, torch.Tensor) else None,
-        }
+        })
     out["default"] = rate_of(ConcreteDropout())
-    layer = ConcreteDropout(init_p=0.3)
-    moved = outcome(lambda: layer.p_logit.data.fill_(0.7))  # p must follow p_logit, e.g. after an optimizer step
-    out["after_update"] = {"moved": moved[0], "rate": rate_of(layer)}
+    layer, new_logit = ConcreteDropout(init_p=0.3), 0.7
+    moved = outcome(lambda: layer.p_logit.data.fill_(new_logit))  # p must follow p_logit, e.g. after an optimizer step
+    out["after_update"] = {"p_logit": new_logit, "moved": moved[0], "rate": rate_of(layer)}
     return out
 
 
@@ -41,7 +42,7 @@ def probe_test_forward_statistics(ns):
     x_before = x.clone()
     with torch.no_grad():
         first, second = layer(x), layer(x)
-    out["calls"] = {"x": x_before, "x_after": x, "first": first, "second": second}
+    out["calls"] = {"init_p": 0.25, "x": x_before, "x_after": x, "first": first, "second": second}
     return out
 
 

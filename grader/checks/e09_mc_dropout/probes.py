@@ -97,9 +97,10 @@ def probe_test_defaults_and_shapes(ns):
     record = record_passes(model)
     x = inputs(6, 6)
     mean, var = mc_predict(model, x)
-    out = {"mean_shape": list(mean.shape), "var_shape": list(var.shape), "x": x, "inputs": record["inputs"]}
+    out = {"mean_shape": list(mean.shape), "var_shape": list(var.shape), "output_shape": [6, 3], "x": x,
+           "inputs": record["inputs"]}
     torch.manual_seed(7)
     grid = nn.Sequential(nn.Linear(4, 12), nn.Dropout(0.3), nn.Unflatten(1, (3, 4))).eval()
     grid_mean, grid_var = mc_predict(grid, inputs(2, 7), n_samples=5)
-    out["grid_shapes"] = [list(grid_mean.shape), list(grid_var.shape)]
+    out["grid_shapes"], out["grid_output_shape"] = [list(grid_mean.shape), list(grid_var.shape)], [2, 3, 4]
     return out

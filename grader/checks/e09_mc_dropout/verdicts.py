@@ -5,13 +5,10 @@ the verdicts check that mean and var are exactly the statistics of those passes,
 MC dropout: the judge rebuilds the same model and draws many passes with the reference library.
 """
 
-import math
-
 import torch
-from torch import nn
 
 from dropout_lib.mc import mc_samples
-from grader.checks.verdict_common import Z, as_tensor
+from grader.checks.verdict_common import Z, as_tensor, probe_definitions
 
 REMOVE_LIBRARY_DROPOUT = False  # the exercise uses PyTorch's dropout layers; it does not implement one
 ALLOWED_NAMES = {"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "dropout",
@@ -21,8 +18,9 @@ DROPOUT_KINDS = {"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout
 
 
 def reference_model(state):
-    model = nn.Sequential(nn.Linear(4, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 16),
-                          nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 3))
+    """The probe's model with the state it had: built by the probe's own code, then given that state."""
+    with torch.random.fork_rng():  # building it draws random numbers: leave the judge's generator as it was
+        model = probe_definitions("e09_mc_dropout")["build_model"]()
     model.load_state_dict(state)
     return model.eval()
 
@@ -117,11 +115,13 @@ def verdict_test_no_gradients(obs):
 
 
 def verdict_test_defaults_and_shapes(obs):
-    assert obs["mean_shape"] == [6, 3] and obs["var_shape"] == [6, 3], (
-        f"mean and var are shaped like model(x), [6, 3]; yours are {obs['mean_shape']} and {obs['var_shape']}")
+    shape = obs["output_shape"]
+    assert obs["mean_shape"] == shape and obs["var_shape"] == shape, (
+        f"mean and var are shaped like model(x), {shape}; yours are {obs['mean_shape']} and {obs['var_shape']}")
     fed = torch.cat([i.reshape(i.shape[0], -1) for i in obs["inputs"]]) if obs["inputs"] else torch.zeros(0, 4)
     rows = int(fed.shape[0]) // obs["x"].shape[0]
     assert rows == 50, f"the default is n_samples=50 passes; the model saw {rows}"
-    assert obs["grid_shapes"] == [[2, 3, 4], [2, 3, 4]], (
-        f"for a model whose output has shape (2, 3, 4), mean and var must have that shape too, not "
+    grid = obs["grid_output_shape"]
+    assert obs["grid_shapes"] == [grid, grid], (
+        f"for a model whose output has shape {tuple(grid)}, mean and var must have that shape too, not "
         f"{obs['grid_shapes']}")

@@ -17,16 +17,28 @@ def probe_test_dropout_variance(ns):
     return {"cases": [list(c) for c in VARIANCE_CASES], "results": results}
 
 
+def with_learned_affine(model):
+    """Batch norm's weight and bias away from their initial 1 and 0, as training leaves them, so that resetting
+    them shows."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.5, 0.5)
+    return model
+
+
 def dense_model():
     torch.manual_seed(0)
-    return nn.Sequential(nn.Linear(5, 16), nn.ReLU(), nn.Dropout(0.5), nn.BatchNorm1d(16, momentum=0.3),
-                         nn.Linear(16, 8), nn.Dropout(0.2), nn.BatchNorm1d(8))
+    return with_learned_affine(nn.Sequential(nn.Linear(5, 16), nn.ReLU(), nn.Dropout(0.5),
+                                             nn.BatchNorm1d(16, momentum=0.3), nn.Linear(16, 8), nn.Dropout(0.2),
+                                             nn.BatchNorm1d(8)))
 
 
 def conv_model():
     torch.manual_seed(1)
-    return nn.Sequential(nn.Conv2d(2, 4, 3), nn.Dropout2d(0.3), nn.BatchNorm2d(4), nn.ReLU(), nn.Conv2d(4, 3, 1),
-                         nn.BatchNorm2d(3))
+    return with_learned_affine(nn.Sequential(nn.Conv2d(2, 4, 3), nn.Dropout2d(0.3), nn.BatchNorm2d(4), nn.ReLU(),
+                                             nn.Conv2d(4, 3, 1), nn.BatchNorm2d(3)))
 
 
 def trained(model, make_input, steps=10):
@@ -66,16 +78,19 @@ def probe_test_restores_everything(ns):
     model[5].eval()
     model[6].momentum = None
     modes = [m.training for m in model.modules()]
+    momenta = [model[3].momentum, model[6].momentum]
     params = {k: v.detach().clone() for k, v in model.named_parameters()}
     flags = [p.requires_grad for p in model.parameters()]
     recalibrate_batchnorm(model, [dense_batch(200 + i, 20) for i in range(3)])
     out = {"mixed": {"modes_before": modes, "modes_after": [m.training for m in model.modules()],
-                     "momenta": [model[3].momentum, model[6].momentum], "params_before": params,
+                     "momenta_before": momenta, "momenta": [model[3].momentum, model[6].momentum],
+                     "params_before": params,
                      "params_after": {k: v.detach().clone() for k, v in model.named_parameters()},
                      "flags_before": flags, "flags_after": [p.requires_grad for p in model.parameters()],
                      "grads": [p.grad is not None for p in model.parameters()]}}
     model = trained(dense_model(), lambda: torch.randn(32, 5) + 1).eval()
+    momenta = [model[3].momentum, model[6].momentum]
     recalibrate_batchnorm(model, [dense_batch(300 + i, 20) for i in range(2)])
-    out["eval"] = {"modes_after": [m.training for m in model.modules()], "momenta": [model[3].momentum,
-                                                                                      model[6].momentum]}
+    out["eval"] = {"modes_after": [m.training for m in model.modules()], "momenta_before": momenta,
+                   "momenta": [model[3].momentum, model[6].momentum]}
     return out

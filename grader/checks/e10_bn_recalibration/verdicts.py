@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from dropout_lib.batchnorm import dropout_variance, recalibrate_batchnorm
+from grader.checks.verdict_common import probe_definitions
 
 REMOVE_LIBRARY_DROPOUT = False  # the exercise uses PyTorch's dropout layers; it does not implement one
 ALLOWED_NAMES = {"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "dropout", "_DropoutNd",
@@ -49,14 +50,12 @@ def verdict_test_dropout_variance(obs):
         assert status == "ok", f"dropout_variance({c}, {v}, {p}) raised {status}: {message}"
 
 
-def dense_model():
-    return nn.Sequential(nn.Linear(5, 16), nn.ReLU(), nn.Dropout(0.5), nn.BatchNorm1d(16, momentum=0.3),
-                         nn.Linear(16, 8), nn.Dropout(0.2), nn.BatchNorm1d(8))
-
-
-def conv_model():
-    return nn.Sequential(nn.Conv2d(2, 4, 3), nn.Dropout2d(0.3), nn.BatchNorm2d(4), nn.ReLU(), nn.Conv2d(4, 3, 1),
-                         nn.BatchNorm2d(3))
+def probe_model(name, state):
+    """The probe's model ``name`` (built by the probe's own code) with the state ``state``."""
+    with torch.random.fork_rng():  # building it draws random numbers: leave the judge's generator as it was
+        model = probe_definitions("e10_bn_recalibration")[name]()
+    model.load_state_dict(state)
+    return model
 
 
 def statistics(model):
@@ -68,11 +67,10 @@ def matches(got, expected):
 
 
 @torch.no_grad()
-def simulated(build, state, batches, *, reset, cumulative):
+def simulated(name, state, batches, *, reset, cumulative):
     """The statistics after passing ``batches`` with batch norm alone in training mode, with or without resetting
     them first and setting momentum to None: what two common mistakes give."""
-    model = build()
-    model.load_state_dict(state)
+    model = probe_model(name, state)
     model.eval()
     for m in model.modules():
         if isinstance(m, nn.modules.batchnorm._BatchNorm):
@@ -86,11 +84,15 @@ def simulated(build, state, batches, *, reset, cumulative):
     return statistics(model)
 
 
-def check_recalibrated(build, run, kind):
-    model = build()
-    model.load_state_dict(run["state_before"])
+def check_recalibrated(name, run, kind):
+    model = probe_model(name, run["state_before"])
     recalibrate_batchnorm(model, run["batches"])
     expected, before = statistics(model), {k: run["state_before"][k] for k in statistics(model)}
+    changed = [k for k, _ in model.named_parameters() if not torch.equal(run["state_after"][k], run["state_before"][k])]
+    assert not changed, (
+        f"in the {kind} model recalibration changed {', '.join(changed)}: it must not change the parameters "
+        "(reset_running_stats() resets the statistics alone; reset_parameters() resets batch norm's weight and bias "
+        "too)")
     got = {k: run["state_after"][k] for k in expected}
     if matches(got, expected):
         return
@@ -99,11 +101,11 @@ def check_recalibrated(build, run, kind):
             f"in the {kind} model the running statistics did not change: reset them, and put every batch-norm layer "
             f"({', '.join(sorted({type(m).__name__ for m in model.modules() if 'BatchNorm' in type(m).__name__}))}) "
             "in training mode while the batches pass")
-    if matches(got, simulated(build, run["state_before"], run["batches"], reset=False, cumulative=True)):
+    if matches(got, simulated(name, run["state_before"], run["batches"], reset=False, cumulative=True)):
         raise AssertionError(
             f"in the {kind} model the old statistics still count: call reset_running_stats() on each batch-norm "
             "layer first, so that the cumulative average starts afresh")
-    if matches(got, simulated(build, run["state_before"], run["batches"], reset=True, cumulative=False)):
+    if matches(got, simulated(name, run["state_before"], run["batches"], reset=True, cumulative=False)):
         raise AssertionError(
             f"in the {kind} model the statistics are an exponential moving average: set each batch-norm layer's "
             "momentum to None during the passes, so that every batch counts equally (a cumulative average)")
@@ -113,8 +115,8 @@ def check_recalibrated(build, run, kind):
 
 
 def verdict_test_recalibrated_statistics(obs):
-    check_recalibrated(dense_model, obs["dense"], "dense (BatchNorm1d)")
-    check_recalibrated(conv_model, obs["conv"], "convolutional (Dropout2d, BatchNorm2d)")
+    check_recalibrated("dense_model", obs["dense"], "dense (BatchNorm1d)")
+    check_recalibrated("conv_model", obs["conv"], "convolutional (Dropout2d, BatchNorm2d)")
 
 
 def verdict_test_restores_everything(obs):
@@ -122,12 +124,13 @@ def verdict_test_restores_everything(obs):
     assert run["modes_after"] == run["modes_before"], (
         "every module's train/eval mode must be restored, each to its own (the model was in a mixed state; "
         "model.train(was) sets all modules alike)")
-    assert run["momenta"] == [0.3, None], (
-        f"each batch-norm layer's momentum must be restored: expected [0.3, None], got {run['momenta']}")
+    assert run["momenta"] == run["momenta_before"], (
+        f"each batch-norm layer's momentum must be restored: expected {run['momenta_before']}, got {run['momenta']}")
     for key, before in run["params_before"].items():
         assert torch.equal(run["params_after"][key], before), f"{key} changed: recalibration must not train parameters"
     assert run["flags_after"] == run["flags_before"], "the parameters' requires_grad flags must not change"
     assert not any(run["grads"]), "no gradient may reach the parameters: run the passes under torch.no_grad()"
     run = obs["eval"]
     assert not any(run["modes_after"]), "a model in evaluation mode must be back in evaluation mode afterwards"
-    assert run["momenta"] == [0.3, 0.1], f"each momentum must be restored: expected [0.3, 0.1], got {run['momenta']}"
+    assert run["momenta"] == run["momenta_before"], (
+        f"each momentum must be restored: expected {run['momenta_before']}, got {run['momenta']}")

@@ -15,16 +15,19 @@ def evaluate(fn, params, p):
 
 def probe_test_exact_ensemble(ns):
     exact_ensemble = need(ns, "exact_ensemble")
+    # the last case's logits reach the hundreds: exp overflows unless the softmax subtracts the maximum first
     cases = [(0, (3, 3, 2), 6, 0.5, 1.0), (1, (4, 8, 3), 6, 0.3, 2.0), (2, (5, 6, 5), 1, 0.7, 3.0),
-             (3, (2, 14, 4), 4, 0.2, 1.0)]
+             (3, (2, 14, 4), 4, 0.2, 1.0), (9, (3, 4, 3), 5, 0.4, 400.0)]
     return {"runs": [evaluate(exact_ensemble, net(seed, *shape, N=n, scale=scale), p)
                      for seed, shape, n, p, scale in cases]}
 
 
 def probe_test_weight_scaled(ns):
     weight_scaled = need(ns, "weight_scaled")
-    cases = [(4, (5, 20, 4), 6, 0.5), (5, (5, 20, 4), 6, 0.0), (6, (3, 7, 3), 6, 0.8), (7, (4, 40, 6), 1, 0.3)]
-    return {"runs": [evaluate(weight_scaled, net(seed, *shape, N=n, scale=2.0), p) for seed, shape, n, p in cases]}
+    cases = [(4, (5, 20, 4), 6, 0.5, 2.0), (5, (5, 20, 4), 6, 0.0, 2.0), (6, (3, 7, 3), 6, 0.8, 2.0),
+             (7, (4, 40, 6), 1, 0.3, 2.0), (10, (3, 6, 4), 5, 0.4, 400.0)]
+    return {"runs": [evaluate(weight_scaled, net(seed, *shape, N=n, scale=scale), p)
+                     for seed, shape, n, p, scale in cases]}
 
 
 def probe_test_edge_rates(ns):

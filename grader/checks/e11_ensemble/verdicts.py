@@ -18,7 +18,8 @@ def common_mistakes(params, p):
     masks = all_masks(W1.shape[1])
     members = member_probabilities(*params, masks)
     weights = mask_probabilities(masks, p)
-    log_mean = np.einsum("m,mnk->nk", weights, np.log(members))
+    with np.errstate(divide="ignore", invalid="ignore"):  # members that underflow to 0 at large logits
+        log_mean = np.einsum("m,mnk->nk", weights, np.log(members))
     inverted = member_probabilities(W1, b1, W2 / (1 - p), b2, x, masks) if p < 1 else members
     return [
         (geometric_ensemble(*params, p),

@@ -1,0 +1,17 @@
+"""Chooses the candidates among all the weights of the matrix instead of within each row (output unit)."""
+
+CELLS = {"targeted_dropout": '''
+def targeted_dropout(weight, drop_rate=0.5, targeted_fraction=0.5, training=True):
+    if not (0 <= drop_rate <= 1 and 0 <= targeted_fraction <= 1):
+        raise ValueError("drop_rate and targeted_fraction must be in [0, 1]")
+    k = math.floor(targeted_fraction * weight.numel())
+    order = weight.detach().abs().flatten().argsort()[:k]
+    candidates = torch.zeros(weight.numel(), dtype=torch.bool)
+    candidates[order] = True
+    candidates = candidates.reshape(weight.shape)
+    if training:
+        candidates = candidates & (torch.rand(weight.shape) < drop_rate)
+    return weight * (~candidates).to(weight.dtype)
+'''}
+FAILS = {"test_candidates", "test_training_drops", "test_eval_and_edge_cases"}
+MESSAGES = {"test_candidates": "yours are the smallest of the whole matrix"}

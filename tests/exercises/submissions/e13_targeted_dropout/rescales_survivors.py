@@ -1,0 +1,17 @@
+"""Rescales the weights that survive by 1/(1-drop_rate), as inverted dropout would."""
+
+CELLS = {"targeted_dropout": '''
+def targeted_dropout(weight, drop_rate=0.5, targeted_fraction=0.5, training=True):
+    if not (0 <= drop_rate <= 1 and 0 <= targeted_fraction <= 1):
+        raise ValueError("drop_rate and targeted_fraction must be in [0, 1]")
+    k = math.floor(targeted_fraction * weight.shape[1])
+    smallest = weight.detach().abs().argsort(dim=1)[:, :k]
+    candidates = torch.zeros(weight.shape, dtype=torch.bool).scatter(1, smallest, True)
+    if not training:
+        return weight * (~candidates).to(weight.dtype)
+    keep = (~(candidates & (torch.rand(weight.shape) < drop_rate))).to(weight.dtype)
+    return weight * keep / (1 - drop_rate) if drop_rate < 1 else weight * keep
+'''}
+FAILS = {"test_training_drops", "test_gradient"}
+KEEPS = {"test_candidates", "test_eval_and_edge_cases"}
+MESSAGES = {"test_training_drops": "nothing is rescaled"}
