@@ -9,7 +9,7 @@ from dropout_lib.alpha import (ALPHA_PRIME, SELU_ALPHA, SELU_LAMBDA, AlphaDropou
 from dropout_lib.batchnorm import dropout_variance, recalibrate_batchnorm
 from dropout_lib.concrete import ConcreteDropout, concrete_dropout, relaxed_drop_indicator
 from dropout_lib.drop_path import DropPath, drop_path, drop_path_rates
-from dropout_lib.dropconnect import DropConnectLinear, dropconnect_linear
+from dropout_lib.dropconnect import DropConnectLinear, dropconnect_linear, dropconnect_linear_per_example
 from dropout_lib.dropout import Dropout, dropout, keep_mask
 from dropout_lib.ensemble import (all_masks, exact_ensemble, geometric_ensemble, mask_probabilities, mc_ensemble,
                                   weight_scaled)
@@ -29,7 +29,8 @@ __all__ = [
     "Dropout", "FeatureAlphaDropout", "GaussianDropout", "LockedDropout", "MCClassification", "ScheduledDropout",
     "SpatialDropout1d", "SpatialDropout2d", "SpatialDropout3d", "TargetedDropoutLinear", "WeightDrop",
     "all_masks", "alpha_dropout", "alpha_dropout_coefficients", "concrete_dropout", "curriculum_rate",
-    "drop_path", "drop_path_rates", "dropconnect_linear", "dropout", "dropout_layers", "dropout_variance", "entropy",
+    "drop_path", "drop_path_rates", "dropconnect_linear", "dropconnect_linear_per_example", "dropout",
+    "dropout_layers", "dropout_variance", "entropy",
     "exact_ensemble", "feature_alpha_dropout", "gaussian_dropout", "geometric_ensemble", "is_dropout_layer",
     "keep_mask", "linear_ramp", "locked_dropout", "mask_probabilities", "mc_classify", "mc_dropout",
     "mc_ensemble", "mc_predict", "numpy_dropout", "numpy_mlp", "recalibrate_batchnorm", "relaxed_drop_indicator",

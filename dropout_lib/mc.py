@@ -265,7 +265,7 @@ class MCClassification(NamedTuple):
     mutual_information: torch.Tensor  # their difference, the epistemic part, (N,)
 
 
-def entropy(probs, dim=-1):
+def entropy(probs: torch.Tensor, dim: int = -1) -> torch.Tensor:
     r"""The Shannon entropy, in nats, of the probability vectors along ``dim`` of ``probs``:
 
     .. math::

@@ -42,7 +42,11 @@ def execute():
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cache.add_nb_to_project(str(notebook))
         if not cache.get_cached_project_nb(str(notebook)):
-            os.utime(notebook)  # so that Sphinx reads the page again, and the chapters that quote it
+            os.utime(notebook)  # so that Sphinx reads the page again
+            # and every page that quotes it: Sphinx does not track glue from another document
+            for page in (ROOT / "book").glob("*.md"):
+                if f"../notebooks/{notebook.name}::" in page.read_text():
+                    os.utime(page)
     result = load_executor("local-parallel", cache=cache).run_and_cache(timeout=timeout)
     failed = result.excepted + result.errored
     LIBRARY_STAMP.write_text(digest)

@@ -5,8 +5,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dropout_lib.dropconnect import DropConnectLinear, dropconnect_linear, dropconnect_weight
+from dropout_lib.dropconnect import (DropConnectLinear, dropconnect_linear, dropconnect_linear_per_example,
+                                     dropconnect_weight)
 from dropout_lib.dropout import keep_mask
+from dropout_lib.mc import mc_samples
 from tests.lib.stats import assert_fraction
 
 
@@ -123,3 +125,47 @@ def test_bad_input_rejected():
         dropconnect_linear(torch.ones(2, 3), torch.ones(3))
     with pytest.raises(ValueError, match=r"mask broadcastable to \(2, 3\) \(the weight's shape\), but got shape \(3, 2\)"):
         dropconnect_linear(torch.ones(2, 3), torch.ones(2, 3), mask=torch.ones(3, 2))
+
+
+def test_per_example_masks_weights_and_bias_independently_for_each_example_exactly():
+    w, b = torch.randn(4, 6, dtype=torch.float64), torch.randn(4, dtype=torch.float64)
+    x = torch.eye(6, dtype=torch.float64).repeat(3, 1)  # one-hot rows: row n of y is a column of example n's weight
+    y = dropconnect_linear_per_example(x, w, b, 0.5, generator=torch.Generator().manual_seed(5))
+    g = torch.Generator().manual_seed(5)
+    weight_masks = keep_mask((18, 4, 6), 0.5, like=w, generator=g)
+    bias_masks = keep_mask((18, 4), 0.5, like=b, generator=g)
+    expected = (weight_masks * w)[torch.arange(18), :, torch.arange(18) % 6] / 0.5 + bias_masks * b / 0.5
+    assert torch.equal(y, expected)
+    # the same input row, three times in the batch, meets three different masks (the shared form gives one)
+    assert not torch.equal(weight_masks[0], weight_masks[6]) and not torch.equal(bias_masks[0], bias_masks[6])
+
+
+def test_per_example_bias_dropped_at_rate_p_and_mean_is_the_eval_output():
+    layer = DropConnectLinear(20, 10, p=0.3, per_example=True).double()
+    zeros = torch.zeros(2000, 20, dtype=torch.float64)
+    kept = layer(zeros) != 0  # with a zero input the output is the dropped bias
+    assert_fraction(1 - kept.double().mean().item(), 0.3, kept.numel(), "bias drop fraction")
+    x = torch.randn(8, 20, dtype=torch.float64)
+    outs = layer(x.repeat(300, 1)).reshape(300, 8, 10)
+    eval_out = layer.eval()(x)
+    se = outs.std(0) / math.sqrt(300)
+    assert ((outs.mean(0) - eval_out).abs() <= 6 * se).all()
+    assert ((outs.mean(0) - 0.7 * eval_out).abs() > 6 * se).any()  # a missing 1/(1-p) would be caught
+
+
+def test_per_example_module_shapes_gradients_and_batched_mc():
+    layer = DropConnectLinear(4, 3, p=0.5, per_example=True)
+    assert not layer.mask_shared_across_batch and DropConnectLinear(4, 3).mask_shared_across_batch
+    assert repr(layer) == "DropConnectLinear(in_features=4, out_features=3, p=0.5, bias=True, per_example=True)"
+    assert layer(torch.randn(2, 5, 4)).shape == (2, 5, 3) and layer(torch.randn(4)).shape == (3,)
+    layer(torch.randn(6, 4)).sum().backward()
+    assert layer.weight.grad.shape == (3, 4) and layer.bias.grad.shape == (3,)
+    assert mc_samples(nn.Sequential(layer), torch.randn(5, 4), n_samples=7, batched=True).shape == (7, 5, 3)
+    x = torch.randn(5, 4)
+    assert torch.equal(layer.eval()(x), F.linear(x, layer.weight, layer.bias))
+    assert torch.equal(dropconnect_linear_per_example(x, layer.weight, layer.bias, p=1.0), torch.zeros(5, 3))
+    with pytest.raises(ValueError, match=r"dropconnect_linear_per_example expects an input of shape \(\*, 4\), "
+                                         r"but got shape \(5, 3\)"):
+        dropconnect_linear_per_example(torch.ones(5, 3), layer.weight)
+    with pytest.raises(ValueError, match="between 0 and 1, but got -0.1"):
+        dropconnect_linear_per_example(x, layer.weight, p=-0.1)
