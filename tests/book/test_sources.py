@@ -76,7 +76,7 @@ def test_claims_page_states_the_verdict_rule_and_types_no_number_by_hand():
         assert not re.search(r"(?<![A-Za-z])\d", typed), f"a number typed by hand in the verdict of {claim!r}: {typed!r}"
     glued = re.findall(r"\{glue:text\}`\.\./notebooks/(\w+)\.ipynb::(\w+)", text)
     assert len(glued) >= 120
-    prefixes = {"ch05_experiments": "ch05x_", "ch08_other_views": "ch08v_"}
+    prefixes = {"ch05_experiments": "ch05x_", "ch08_other_views": "ch08v_", "ch06_srivastava": "ch06s_"}
     for notebook, key in glued:
         assert (ROOT / "notebooks" / f"{notebook}.ipynb").exists(), f"{key} is glued from a missing notebook"
         assert key.startswith(prefixes.get(notebook, notebook[:5])), f"{key} does not belong to {notebook}"
