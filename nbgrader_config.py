@@ -12,12 +12,6 @@ from pathlib import Path
 COURSE = Path(__file__).resolve().parent
 sys.path.insert(0, str(COURSE))  # grader/ is not installed: it lives only in the course directory
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades,  # noqa: E402
-                                    IgnorePattern, LimitOutput, SaveAutoGrades)
-
-from grader.nbgrader_plugin import JudgedExecute  # noqa: E402
-
 c = get_config()  # noqa: F821
 
 c.CourseDirectory.root = str(COURSE)
@@ -26,11 +20,24 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.Execute.timeout = 120  # per cell, for `nbgrader validate` (autograding does not use Execute)
 c.JudgedExecute.timeout = 300  # per submission: its cells, visible tests and every probe together
 
-# nbgrader's default list with JudgedExecute in place of Execute.
+# Classes by name, so that the configuration stays serializable (the Formgrader shows it).
+# nbgrader's default lists, with JudgedExecute in place of Execute and OverwriteCells without the checksum warning
+# every submitted test cell would give (grader/sanitize.py).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput", "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec", "grader.sanitize.QuietOverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.Autograde.autograde_preprocessors = [
-    JudgedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
-    CheckCellMetadata,
+    "grader.nbgrader_plugin.JudgedExecute", "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
 # Feedback shows each test cell's verdict but not the hidden tests' code (autograded notebooks contain it).
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nbgrader.preprocessors.ClearHiddenTests",
+                                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+
+# grades.csv (`make grades`) with a status column: "not submitted" and "not graded" have no score, not a zero.
+c.ExportApp.plugin_class = "grader.report.StatusCsvExport"
