@@ -6,6 +6,7 @@ while every verdict is computed in nbgrader's own process (see grader/README.md)
 ``nbgrader autograde`` uses it.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,10 @@ sys.path.insert(0, str(COURSE))  # grader/ is not installed: it lives only in th
 c = get_config()  # noqa: F821
 
 c.CourseDirectory.root = str(COURSE)
+# The course's one deployment setting: its id and the exchange folder that the instructor's release/collect and
+# the students' fetch/submit share. Students' nbgrader needs the same two values (README, "For instructors").
+c.CourseDirectory.course_id = os.environ.get("DROPOUT_COURSE_ID", "dropout")
+c.Exchange.root = os.environ.get("DROPOUT_EXCHANGE", str(COURSE / "exchange"))
 c.CourseDirectory.source_directory = "solutions"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 120  # per cell, for `nbgrader validate` (autograding does not use Execute)

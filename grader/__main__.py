@@ -1,7 +1,7 @@
 """Batch entry points: each is one plain nbgrader command over every assignment in solutions/.
 
     python -m grader release-all        # nbgrader generate_assignment "*": student versions into release/
-    python -m grader autograde ASSIGNMENT|--all [--jobs N] [--scheduler ADDRESS] [--force] [--db URL]
+    python -m grader autograde ASSIGNMENT|--all [--jobs N] [--scheduler ADDRESS] [--force]
                                         # every submission in submitted/, judged in parallel (grader/batch.py)
     python -m grader feedback-all       # nbgrader generate_feedback "*": HTML feedback into feedback/
     python -m grader grades-csv FILE    # nbgrader export --to FILE: one row per student and assignment
@@ -48,7 +48,7 @@ def autograde(args):
     from grader.batch import autograde, load_config
     from nbgrader.coursedir import CourseDirectory
 
-    coursedir = CourseDirectory(config=load_config(ROOT, args.db))
+    coursedir = CourseDirectory(config=load_config(ROOT))
     released = released_assignments(coursedir.db_url, coursedir.course_id)
     if args.all:
         assignments = released
@@ -57,8 +57,7 @@ def autograde(args):
     else:
         sys.exit(f"assignment: expected one of the released assignments {released} (make release), "
                  f"got {args.assignment!r}")
-    status, _ = autograde(ROOT, assignments, jobs=args.jobs, scheduler=args.scheduler, force=args.force,
-                          db_url=args.db)
+    status, _ = autograde(ROOT, assignments, jobs=args.jobs, scheduler=args.scheduler, force=args.force)
     return status
 
 
@@ -75,7 +74,6 @@ def main(argv=None):
     grade.add_argument("--scheduler", metavar="ADDRESS",
                        help="judge on the Dask distributed workers of this scheduler (e.g. tcp://10.0.0.5:8786)")
     grade.add_argument("--force", action="store_true", help="grade again submissions already graded")
-    grade.add_argument("--db", metavar="URL", help="the gradebook's SQLAlchemy URL (default: nbgrader's setting)")
     sub.add_parser("feedback-all", help="generate HTML feedback for every autograded submission into feedback/")
     csv = sub.add_parser("grades-csv", help="export every grade to a CSV file")
     csv.add_argument("path", help="the CSV file to write")

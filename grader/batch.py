@@ -233,14 +233,12 @@ class Writer:
             return submission.score, submission.max_score, list(self.warnings), None
 
 
-def load_config(root, db_url=None):
+def load_config(root):
     """The course's nbgrader configuration, with the writer's ``PrecomputedExecute`` in place of ``JudgedExecute``."""
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
-    if db_url:
-        config.CourseDirectory.db_url = db_url
     config.Autograde.autograde_preprocessors = [
         "grader.batch.PrecomputedExecute" if str(getattr(p, "__name__", p)).endswith("JudgedExecute") else p
         for p in config.Autograde.autograde_preprocessors]
@@ -315,9 +313,11 @@ def judge_all(tasks, jobs, scheduler):
                 except Exception as err:  # the judge itself failed, or Dask gave up on the task
                     yield task, None, f"{type(err).__name__}: {err}"
         finally:
-            executor.shutdown(wait=False, cancel_futures=True)
-            if hasattr(executor, "close_client"):
+            if hasattr(executor, "close_client"):  # Dask's executor cancels what is pending itself
+                executor.shutdown(wait=False)
                 executor.close_client()
+            else:
+                executor.shutdown(wait=False, cancel_futures=True)
         if not broken:
             return
         pending = broken
@@ -372,7 +372,7 @@ def grade_assignment(writer, engine, assignment, jobs, scheduler, force):
     return rows
 
 
-def autograde(root, assignments, *, jobs, scheduler=None, force=False, db_url=None):
+def autograde(root, assignments, *, jobs, scheduler=None, force=False):
     """Grade ``assignments`` of the course in ``root``; returns the exit status and the report's rows.
 
     The exit status is 0 when every submission has an outcome that is the submission's own (graded, or broken and
@@ -380,7 +380,7 @@ def autograde(root, assignments, *, jobs, scheduler=None, force=False, db_url=No
     """
     from grader.report import print_summary, write_report
 
-    config = load_config(root, db_url)
+    config = load_config(root)
     writer = Writer(root, config)
     engine = create_engine(writer.coursedir.db_url, future=True)
     PrecomputedExecute.judged_here = 0
