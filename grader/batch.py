@@ -276,34 +276,46 @@ class SerialExecutor(concurrent.futures.Executor):
         return future
 
 
-def make_executor(jobs, scheduler):
-    """The executor that runs the judges: Dask workers at ``scheduler``, else a pool of ``jobs`` processes."""
-    if scheduler:
-        from distributed import Client
+class Judges:
+    """Where the judges run for a whole batch: Dask workers at ``scheduler``, else a pool of ``jobs`` processes
+    (started once: each worker keeps its sandbox server, which has imported the libraries, for every submission)."""
 
-        client = Client(scheduler)
-        executor = client.get_executor(pure=False)
-        executor.close_client = client.close
-        return executor
-    if jobs == 1:
-        return SerialExecutor()
-    # spawn: the workers start clean instead of inheriting this process's database connections
-    return concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    def __init__(self, jobs, scheduler):
+        self.jobs, self.scheduler, self.client, self.executor = jobs, scheduler, None, None
 
+    def start(self):
+        if self.scheduler:
+            from distributed import Client
 
-def judge_all(tasks, jobs, scheduler):
-    """Yield ``(task, result or None, error or None)`` as the judges finish.
+            self.client = Client(self.scheduler)
+            self.executor = self.client.get_executor(pure=False)
+        elif self.jobs == 1:
+            self.executor = SerialExecutor()
+        else:  # spawn: the workers start clean instead of inheriting this process's database connections
+            self.executor = concurrent.futures.ProcessPoolExecutor(self.jobs,
+                                                                   mp_context=multiprocessing.get_context("spawn"))
 
-    A pool whose worker died (killed from outside: a submission runs in the sandbox, never in the worker) is
-    replaced and the unfinished tasks are given to the new one, up to ``RETRIES`` times; Dask reschedules the
-    tasks of a lost worker itself.
-    """
-    pending = list(tasks)
-    for attempt in range(RETRIES + 1):
-        executor = make_executor(jobs, scheduler)
-        broken = []
-        try:
-            futures = {executor.submit(judge_submission, task): task for task in pending}
+    def close(self):
+        if self.client is not None:  # Dask's executor cancels what is pending itself
+            self.executor.shutdown(wait=False)
+            self.client.close()
+        elif self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        self.client = self.executor = None
+
+    def judge(self, tasks):
+        """Yield ``(task, result or None, error or None)`` as the judges finish.
+
+        A pool whose worker died (killed from outside: a submission runs in the sandbox, never in the worker) is
+        replaced and the unfinished tasks are given to the new one, up to ``RETRIES`` times; Dask reschedules the
+        tasks of a lost worker itself.
+        """
+        pending = list(tasks)
+        for _ in range(RETRIES + 1):
+            if self.executor is None:
+                self.start()
+            futures = {self.executor.submit(judge_submission, task): task for task in pending}
+            broken = []
             for future in concurrent.futures.as_completed(futures):
                 task = futures[future]
                 try:
@@ -312,23 +324,18 @@ def judge_all(tasks, jobs, scheduler):
                     broken.append(task)
                 except Exception as err:  # the judge itself failed, or Dask gave up on the task
                     yield task, None, f"{type(err).__name__}: {err}"
-        finally:
-            if hasattr(executor, "close_client"):  # Dask's executor cancels what is pending itself
-                executor.shutdown(wait=False)
-                executor.close_client()
-            else:
-                executor.shutdown(wait=False, cancel_futures=True)
-        if not broken:
-            return
-        pending = broken
-    for task in pending:
-        yield task, None, "the process that judged it died, every time it was tried"
+            if not broken:
+                return
+            self.close()
+            pending = broken
+        for task in pending:
+            yield task, None, "the process that judged it died, every time it was tried"
 
 
 # ---------------------------------------------------------------------------------------------------- the batch
 
 
-def grade_assignment(writer, engine, assignment, jobs, scheduler, force):
+def grade_assignment(writer, engine, assignment, judges, force):
     """Grade every submission of ``assignment`` that has no outcome yet; returns the report's rows."""
     previous = read_status(engine, assignment)
     rows, tasks = [], []
@@ -354,7 +361,7 @@ def grade_assignment(writer, engine, assignment, jobs, scheduler, force):
         tasks.append({"assignment": assignment, "student": student, "notebook": notebook,
                       "source_cells": source_cells, "config": judge_config, "row": row})
     row_of = {t["student"]: t.pop("row") for t in tasks}
-    for task, result, error in judge_all(tasks, jobs, scheduler):
+    for task, result, error in judges.judge(tasks):
         row = row_of[task["student"]]
         row["new"] = True
         if error is None:
@@ -384,16 +391,18 @@ def autograde(root, assignments, *, jobs, scheduler=None, force=False):
     writer = Writer(root, config)
     engine = create_engine(writer.coursedir.db_url, future=True)
     PrecomputedExecute.judged_here = 0
+    judges = Judges(jobs, scheduler)
     failed, everything = False, []
     try:
         for assignment in assignments:
             start = time.monotonic()
-            rows = grade_assignment(writer, engine, assignment, jobs, scheduler, force)
+            rows = grade_assignment(writer, engine, assignment, judges, force)
             path = write_report(Path(root) / "reports", assignment, rows)
             print_summary(assignment, rows, path, time.monotonic() - start)
             failed |= any(r["status"] in RETRIED or (r["status"] == MALFORMED and r["new"]) for r in rows)
             everything += rows
     finally:
+        judges.close()
         engine.dispose()
     if PrecomputedExecute.judged_here:
         print(f"{PrecomputedExecute.judged_here} submission(s) judged again by the writer: the notebook it received "
