@@ -44,5 +44,11 @@ c.Autograde.autograde_preprocessors = [
 c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", "nbgrader.preprocessors.ClearHiddenTests",
                                     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 
+# Feedback renders its mathematics offline (grader/feedback.py): our template folder first, then nbgrader's.
+from grader.feedback import TEMPLATES  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = TEMPLATES
+c.HTMLExporter.filters = {"mathjax_file": "grader.feedback.mathjax_file"}
+
 # grades.csv (`make grades`) with a status column: "not submitted" and "not graded" have no score, not a zero.
 c.ExportApp.plugin_class = "grader.report.StatusCsvExport"

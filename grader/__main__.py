@@ -6,7 +6,7 @@
     python -m grader feedback-all       # nbgrader generate_feedback "*": HTML feedback into feedback/
     python -m grader grades-csv FILE    # nbgrader export --to FILE: one row per student and assignment
 
-Further options of the other commands go to nbgrader unchanged (for example ``--force`` to grade again, ``--student NAME``). Run from
+Further options of the other commands go to nbgrader unchanged (for example ``--force``, ``--student NAME``). Run from
 anywhere with the virtual environment's Python; the course directory is the one this package lives in.
 """
 
@@ -57,8 +57,7 @@ def autograde(args):
     else:
         sys.exit(f"assignment: expected one of the released assignments {released} (make release), "
                  f"got {args.assignment!r}")
-    status, _ = autograde(ROOT, assignments, jobs=args.jobs, scheduler=args.scheduler, force=args.force)
-    return status
+    return autograde(ROOT, assignments, jobs=args.jobs, scheduler=args.scheduler, force=args.force)
 
 
 def main(argv=None):

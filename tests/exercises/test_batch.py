@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select
@@ -116,7 +115,8 @@ def test_a_broken_class_gets_the_right_status_for_each_submission(tmp_path):
     submit(course, "hostile", cells=load_submission(SUBMISSIONS / ASSIGNMENT / "hostile_reads_solutions.py").CELLS)
     submit(course, "not-json").write_text('{"cells": [')
     submit(course, "not-a-notebook").write_text('{"cells": "none"}')
-    submit(course, "wrong-name", course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").rename(course / "submitted" / "wrong-name" / ASSIGNMENT / "my_answers.ipynb")
+    wrong = submit(course, "wrong-name", course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    wrong.rename(wrong.with_name("my_answers.ipynb"))
     (course / "submitted" / "empty" / ASSIGNMENT).mkdir(parents=True)
     (course / "submitted" / "absent").mkdir(parents=True)  # a student of the class without this assignment
 
@@ -130,7 +130,8 @@ def test_a_broken_class_gets_the_right_status_for_each_submission(tmp_path):
     assert rows["not-a-notebook"]["reason"].startswith("not a notebook")
     assert rows["wrong-name"]["reason"] == f"wrong file name: expected {ASSIGNMENT}.ipynb, found my_answers.ipynb"
     assert rows["empty"]["reason"] == "empty folder"
-    assert float(rows["hostile"]["score"]) < float(rows["instructor"]["score"]) == float(rows["instructor"]["max_score"])
+    assert rows["instructor"]["score"] == rows["instructor"]["max_score"]
+    assert float(rows["hostile"]["score"]) < float(rows["instructor"]["max_score"])
     assert "  not-json: malformed: not JSON" in first.stdout
     assert "Attribute 'checksum'" not in first.stdout + first.stderr  # nbgrader's per-cell notice is kept out
 
@@ -218,3 +219,18 @@ def test_dask_workers_into_postgresql_give_the_serial_grades_even_when_a_worker_
     assert "judged again by the writer" not in out
     assert grades(postgres_url) == serial
     assert {row["status"] for row in report(course).values()} == {"graded"}
+
+
+def test_the_writer_applies_a_workers_outputs_and_status_only_to_the_notebook_they_were_computed_for():
+    import nbformat
+
+    from grader.batch import PrecomputedExecute, notebook_digest
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("text"), nbformat.v4.new_code_cell("x = 1")])
+    status = {"status": "timed out", "reason": "did not finish within 300 seconds", "seconds": 300.0}
+    output = nbformat.v4.new_output("stream", name="stdout", text="judged elsewhere\n")
+    PrecomputedExecute.results[notebook_digest("a", nb)] = {
+        "cells": [{}, {"outputs": [output], "execution_count": None}], "metadata": {"dropout_grader": status}}
+    nb, _ = PrecomputedExecute().preprocess(nb, {"nbgrader": {"assignment": "a"}})
+    assert nb.cells[1].outputs == [output] and nb.metadata["dropout_grader"] == status
+    assert PrecomputedExecute.last_status == status and not PrecomputedExecute.results

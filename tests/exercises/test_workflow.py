@@ -5,13 +5,17 @@ import json
 import os
 import shutil
 
+import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from tests.exercises.conftest import BIN, ROOT, run
 from tests.exercises.test_batch import ASSIGNMENT, PYTHON, released_course
 
 
-def test_release_fetch_submit_collect_autograde_feedback_through_the_exchange(tmp_path):
+@pytest.fixture(scope="module")
+def feedback_page(tmp_path_factory):
+    """Release, fetch, submit, collect, autograde, feedback, release feedback, fetch feedback: the student's page."""
+    tmp_path = tmp_path_factory.mktemp("workflow")
     exchange = tmp_path / "exchange"
     os.environ["DROPOUT_EXCHANGE"] = str(exchange)  # the course's one setting, for the instructor's commands
     try:
@@ -40,8 +44,33 @@ def test_release_fetch_submit_collect_autograde_feedback_through_the_exchange(tm
     run(student, nbgrader, "fetch_feedback", ASSIGNMENT)
     pages = list((student / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
     assert len(pages) == 1
-    page = pages[0].read_text()
+    return pages[0]
+
+
+def test_release_fetch_submit_collect_autograde_feedback_through_the_exchange(feedback_page):
+    page = feedback_page.read_text()
     assert "all hidden tests passed" in page and "HIDDEN TESTS" not in page
+    assert "<script src=" not in page and "window.MathJax" in page  # MathJax inlined, nothing loaded from a CDN
+
+
+def test_feedback_renders_its_mathematics_without_a_network(feedback_page):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Chromium is not installed (make browser installs it)")
+    from playwright.sync_api import sync_playwright
+
+    assert "$p$" in feedback_page.read_text()  # the exercise's text has formulas
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page()
+        requested = []
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                   else (requested.append(route.request.url), route.abort()))
+        page.goto(feedback_page.as_uri())
+        page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=60_000)
+        text = page.evaluate("document.body.innerText")
+        browser.close()
+    assert requested == [] and "$p$" not in text
 
 
 def test_the_configuration_is_serializable():
