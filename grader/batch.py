@@ -82,29 +82,30 @@ def restore_instructor_cells(nb, source_cells):
 
 
 def judge_submission(task):
-    """Judge one submission (runs in a worker): the judged notebook's outputs and metadata, as plain data.
+    """Judge one submission (runs in a worker): the judged notebook's cells, and what the judge added to its
+    metadata and to nbgrader's resources, as plain data.
 
     ``task``: ``assignment``, ``student``, ``notebook`` (the submitted JSON), ``source_cells`` (from the gradebook)
     and ``config`` (the ``JudgedExecute`` settings of the writer's configuration).
     """
+    from nbgrader.preprocessors import ClearOutput, DeduplicateIds
     from traitlets.config import Config
 
     start = time.monotonic()
-    nb = nbformat.reads(task["notebook"], as_version=4)
-    for cell in nb.cells:  # nbgrader's ClearOutput
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    nb = restore_instructor_cells(nb, task["source_cells"])
-    digest = notebook_digest(task["assignment"], nb)
-    before = json.loads(json.dumps(nb.metadata))
     resources = {"nbgrader": {"assignment": task["assignment"], "notebook": task["assignment"],
                               "student": task["student"]}}
-    judged = JudgedExecute(config=Config({"JudgedExecute": task["config"]}))
-    nb, _ = judged.preprocess(nb, resources)
+    nb = nbformat.reads(task["notebook"], as_version=4)
+    for step in (ClearOutput(), DeduplicateIds()):  # nbgrader's sanitizing steps that need no gradebook
+        nb, _ = step.preprocess(nb, {})
+    nb = restore_instructor_cells(nb, task["source_cells"])
+    digest = notebook_digest(task["assignment"], nb)
+    metadata = json.loads(json.dumps(nb.metadata))
+    nb, resources = JudgedExecute(config=Config({"JudgedExecute": task["config"]})).preprocess(nb, resources)
     return {
         "digest": digest,
-        "cells": [{"outputs": c.get("outputs", []), "execution_count": c.get("execution_count")} for c in nb.cells],
-        "metadata": {k: v for k, v in nb.metadata.items() if before.get(k) != v},
+        "cells": json.loads(json.dumps(nb.cells)),
+        "metadata": {k: v for k, v in nb.metadata.items() if metadata.get(k) != v},
+        "resources": {k: v for k, v in resources.items() if k != "nbgrader"},
         "seconds": time.monotonic() - start,
     }
 
@@ -118,15 +119,13 @@ class PrecomputedExecute(JudgedExecute):
 
     def preprocess(self, nb, resources):
         result = self.results.pop(notebook_digest(resources["nbgrader"]["assignment"], nb), None)
-        if result is None or len(result["cells"]) != len(nb.cells):
+        if result is None:
             type(self).judged_here += 1
             nb, resources = super().preprocess(nb, resources)
-        else:
-            for cell, judged in zip(nb.cells, result["cells"]):
-                if cell.cell_type == "code":
-                    cell.outputs = [nbformat.from_dict(o) for o in judged["outputs"]]
-                    cell.execution_count = judged["execution_count"]
+        else:  # the worker judged this very notebook: its cells are what judging here would give
+            nb.cells = [nbformat.from_dict(cell) for cell in result["cells"]]
             nb.metadata.update(nbformat.from_dict(result["metadata"]))
+            resources.update(result["resources"])
         type(self).last_status = dict(nb.metadata.get("dropout_grader", {}))
         return nb, resources
 

@@ -229,8 +229,12 @@ def test_the_writer_applies_a_workers_outputs_and_status_only_to_the_notebook_th
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("text"), nbformat.v4.new_code_cell("x = 1")])
     status = {"status": "timed out", "reason": "did not finish within 300 seconds", "seconds": 300.0}
     output = nbformat.v4.new_output("stream", name="stdout", text="judged elsewhere\n")
+    judged = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("**Not graded**"), *nb.cells])
+    judged.cells[2].outputs = [output]
     PrecomputedExecute.results[notebook_digest("a", nb)] = {
-        "cells": [{}, {"outputs": [output], "execution_count": None}], "metadata": {"dropout_grader": status}}
-    nb, _ = PrecomputedExecute().preprocess(nb, {"nbgrader": {"assignment": "a"}})
-    assert nb.cells[1].outputs == [output] and nb.metadata["dropout_grader"] == status
+        "cells": judged.cells, "metadata": {"dropout_grader": status}, "resources": {"dropout_grader": status}}
+    other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 2")])
+    assert notebook_digest("a", other) not in PrecomputedExecute.results
+    nb, resources = PrecomputedExecute().preprocess(nb, {"nbgrader": {"assignment": "a"}})
+    assert nb.cells == judged.cells and nb.metadata["dropout_grader"] == resources["dropout_grader"] == status
     assert PrecomputedExecute.last_status == status and not PrecomputedExecute.results
