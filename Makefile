@@ -40,12 +40,13 @@ sandbox:
 clean:
 	rm -rf _build
 
-# Instructors: the whole class at once (see README). Each runs one plain nbgrader command over every assignment.
+# Instructors: the whole class at once (see README). `make autograde FORCE=1` grades again what was graded;
+# JOBS=N and SCHEDULER=tcp://host:8786 choose where the judges run.
 .PHONY: release autograde feedback grades
 release: $(STAMP)
 	$(PY) -m grader release-all
 autograde: $(STAMP)
-	$(PY) -m grader autograde-all
+	$(PY) -m grader autograde --all $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(FORCE),--force)
 feedback: $(STAMP)
 	$(PY) -m grader feedback-all
 grades: $(STAMP)

@@ -134,7 +134,7 @@ def graded_course(request, tmp_path_factory):
             for student in (path.stem, f"{path.stem}-again") if i == 0 else (path.stem,):
                 write_submission(release_nb, sub.CELLS, graded.notebook("submitted", assignment, student))
                 graded.expectations[(assignment, student)] = sub
-    run(course, python, "-m", "grader", "autograde-all")
+    run(course, python, "-m", "grader", "autograde", "--all")
     run(course, python, "-m", "grader", "feedback-all")
     run(course, python, "-m", "grader", "grades-csv", "grades.csv")
     return graded

@@ -1,0 +1,412 @@
+"""Grade a class in one batch: judges run in parallel, one writer records every grade through nbgrader.
+
+The expensive part of autograding a submission is the judge (sandbox, probes, verdicts). Workers run it (a process
+pool for ``--jobs N``, Dask distributed workers for ``--scheduler ADDRESS``) on a plain description of the notebook
+and return the judged notebook's outputs. This process is the gradebook's only writer: it runs nbgrader's own
+``Autograde`` converter for each submission, in which ``PrecomputedExecute`` applies the worker's outputs instead of
+judging again. nbgrader's gradebook, autograded notebooks, feedback and export therefore stay exactly as with the
+plain ``nbgrader autograde``.
+
+A result is keyed by a digest of the exact notebook the judge sees (after nbgrader restored the instructor's test
+cells), so a result can only be applied to the notebook it was computed for; when the writer's notebook differs
+from the worker's reconstruction, the writer judges it itself (slower, never wrong).
+
+Each submission's outcome is stored in the gradebook's database (table ``dropout_grader_status``) after its grades:
+a batch that is killed and started again grades what has no outcome yet (or changed since), and nothing twice.
+"""
+
+import concurrent.futures
+import functools
+import hashlib
+import json
+import logging
+import multiprocessing
+import time
+import warnings
+from pathlib import Path
+
+import nbformat
+import nbgrader.api
+from nbgrader import utils
+from sqlalchemy import Column, Float, MetaData, String, Table, Text, create_engine, delete, insert, select
+from sqlalchemy.exc import SAWarning
+
+from grader.nbgrader_plugin import JudgedExecute
+
+# What a submission's outcome can be (see grader/README.md): the judge's statuses, and those found before grading.
+GRADED, NOT_SUBMITTED, MALFORMED, GRADER_ERROR = "graded", "not submitted", "malformed", "grader error"
+RETRIED = {GRADER_ERROR}  # outcomes that are not the submission's doing: graded again by the next batch
+RETRIES = 3  # times a submission is given to a fresh worker after its worker died
+
+STATUS = Table(
+    "dropout_grader_status", MetaData(),
+    Column("assignment", String(128), primary_key=True), Column("student", String(128), primary_key=True),
+    Column("status", String(32), nullable=False), Column("reason", Text, nullable=False, default=""),
+    Column("score", Float), Column("max_score", Float), Column("seconds", Float),
+    Column("digest", String(64), nullable=False),
+)
+
+
+def notebook_digest(assignment, nb):
+    """A digest of everything of a notebook the judge may read: cell types, sources and nbgrader metadata."""
+    cells = [(c.cell_type, c.source, c.metadata.get("nbgrader", {})) for c in nb.cells]
+    return hashlib.sha256(json.dumps([assignment, cells], sort_keys=True, default=str).encode()).hexdigest()
+
+
+def restore_instructor_cells(nb, source_cells):
+    """What nbgrader's ``OverwriteCells`` does to a submission, from the gradebook's source cells as plain data:
+    locked cells get the instructor's source back; every cell with a known ``grade_id`` its type, points and
+    checksum."""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        if not meta or meta.get("grade_id") not in source_cells:
+            if meta and "grade_id" in meta:
+                del meta["grade_id"]
+            continue
+        source = source_cells[meta["grade_id"]]
+        if cell.cell_type != source["cell_type"]:
+            cell.cell_type = source["cell_type"]
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+            else:
+                cell.pop("outputs", None)
+                cell.pop("execution_count", None)
+        if utils.is_locked(cell) != source["locked"]:
+            meta["locked"] = source["locked"]
+        if utils.is_grade(cell) and float(meta["points"]) != float(source["points"]):
+            meta["points"] = source["points"]
+        meta["checksum"] = source["checksum"]
+        if source["locked"]:
+            cell.source = source["source"]
+    return nb
+
+
+def judge_submission(task):
+    """Judge one submission (runs in a worker): the judged notebook's cells, and what the judge added to its
+    metadata and to nbgrader's resources, as plain data.
+
+    ``task``: ``assignment``, ``student``, ``notebook`` (the submitted JSON), ``source_cells`` (from the gradebook)
+    and ``config`` (the ``JudgedExecute`` settings of the writer's configuration).
+    """
+    from nbgrader.preprocessors import ClearOutput, DeduplicateIds
+    from traitlets.config import Config
+
+    start = time.monotonic()
+    resources = {"nbgrader": {"assignment": task["assignment"], "notebook": task["assignment"],
+                              "student": task["student"]}}
+    nb = nbformat.reads(task["notebook"], as_version=4)
+    for step in (ClearOutput(), DeduplicateIds()):  # nbgrader's sanitizing steps that need no gradebook
+        nb, _ = step.preprocess(nb, {})
+    nb = restore_instructor_cells(nb, task["source_cells"])
+    digest = notebook_digest(task["assignment"], nb)
+    metadata = json.loads(json.dumps(nb.metadata))
+    nb, resources = JudgedExecute(config=Config({"JudgedExecute": task["config"]})).preprocess(nb, resources)
+    return {
+        "digest": digest,
+        "cells": json.loads(json.dumps(nb.cells)),
+        "metadata": {k: v for k, v in nb.metadata.items() if metadata.get(k) != v},
+        "resources": {k: v for k, v in resources.items() if k != "nbgrader"},
+        "seconds": time.monotonic() - start,
+    }
+
+
+class PrecomputedExecute(JudgedExecute):
+    """``JudgedExecute`` that applies a worker's result for this exact notebook, and judges it here otherwise."""
+
+    results = {}  # digest -> judge_submission's result, filled by the writer before each submission
+    judged_here = 0  # notebooks whose worker result did not match: counted in the batch's summary
+    last_status = {}  # the judge's status record of the last notebook (see the contract in grader/README.md)
+
+    def preprocess(self, nb, resources):
+        result = self.results.pop(notebook_digest(resources["nbgrader"]["assignment"], nb), None)
+        if result is None:
+            type(self).judged_here += 1
+            nb, resources = super().preprocess(nb, resources)
+        else:  # the worker judged this very notebook: its cells are what judging here would give
+            nb.cells = [nbformat.from_dict(cell) for cell in result["cells"]]
+            nb.metadata.update(nbformat.from_dict(result["metadata"]))
+            resources.update(result["resources"])
+        type(self).last_status = dict(nb.metadata.get("dropout_grader", {}))
+        return nb, resources
+
+
+# ---------------------------------------------------------------------------------------------------- the class
+
+
+def inspect_submission(folder, assignment):
+    """``(notebook JSON, None)`` for a well-formed submission, ``(None, why)`` for a malformed one."""
+    expected = folder / f"{assignment}.ipynb"
+    if not expected.is_file():
+        files = sorted(p.name for p in folder.rglob("*") if p.is_file() and p.name != "timestamp.txt")
+        if not files:
+            return None, "empty folder"
+        return None, f"wrong file name: expected {expected.name}, found {', '.join(files[:5])}"
+    raw = expected.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+        json.loads(text)
+    except (UnicodeDecodeError, ValueError) as err:
+        return None, f"not JSON ({err})"
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except Exception as err:  # nbformat raises several kinds of error for JSON that is not a notebook
+        return None, f"not a notebook ({type(err).__name__}: {str(err).splitlines()[0][:200]})"
+    return text, None
+
+
+def folder_digest(folder):
+    """A digest of a submission folder's files: a changed submission is graded again."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def read_status(engine, assignment):
+    STATUS.create(engine, checkfirst=True)
+    with engine.connect() as conn:
+        rows = conn.execute(select(STATUS).where(STATUS.c.assignment == assignment)).mappings()
+        return {row["student"]: dict(row) for row in rows}
+
+
+def write_status(engine, row):
+    with engine.begin() as conn:  # one transaction: a killed batch leaves the old row or the new one
+        conn.execute(delete(STATUS).where((STATUS.c.assignment == row["assignment"])
+                                          & (STATUS.c.student == row["student"])))
+        conn.execute(insert(STATUS).values(**row))
+
+
+class Writer:
+    """The gradebook's one writer: nbgrader's ``Autograde`` for one submission at a time, in this process."""
+
+    def __init__(self, root, config):
+        from nbgrader.coursedir import CourseDirectory
+
+        self.root, self.config = root, config
+        self.coursedir = CourseDirectory(config=config)
+        self.log = logging.getLogger("grader.batch.nbgrader")
+        self.log.propagate = False
+        self.log.setLevel(logging.WARNING)
+        self.warnings = []
+        handler = logging.Handler()
+        handler.emit = lambda record: self.warnings.append(record.getMessage())
+        # the batch itself decided to grade again: nbgrader's notice that it replaces the old result is no news
+        handler.addFilter(lambda record: not record.getMessage().startswith("Removing existing assignment"))
+        self.log.handlers = [handler]
+        # nbgrader 0.9 adds a submission to its SQLAlchemy session in a way SQLAlchemy 2 warns about; harmless
+        warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader.api")
+        # nbgrader opens the gradebook about ten times per submission, each time with a new engine that compiles
+        # every query again: half the writer's time. One engine per URL keeps the compiled queries (closing a
+        # gradebook disposes of its connections, not of the engine).
+        nbgrader.api.create_engine = functools.lru_cache(maxsize=None)(create_engine)
+
+    def source_cells(self, assignment):
+        """The instructor's cells of ``assignment`` as the gradebook stores them, as plain data for the workers."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            notebook = gb.find_notebook(assignment, assignment)
+            points = {c.name: c.max_score for c in notebook.grade_cells}
+            return {c.name: {"source": c.source, "cell_type": c.cell_type, "locked": c.locked,
+                             "checksum": c.checksum, "points": points.get(c.name)} for c in notebook.source_cells}
+
+    def autograde(self, assignment, student, result):
+        """Record a judged submission; returns (score, max score, nbgrader's warnings, nbgrader's error)."""
+        from nbgrader.api import Gradebook
+        from nbgrader.converters import Autograde
+
+        self.warnings.clear()
+        if result is not None:
+            PrecomputedExecute.results[result["digest"]] = result
+        self.coursedir.assignment_id, self.coursedir.student_id = assignment, student
+        app = Autograde(coursedir=self.coursedir, config=self.config, log=self.log)
+        app.force, app.create_student = True, True
+        error = None
+        try:
+            app.start()
+        except Exception as err:  # nbgrader reports a failed conversion by raising; the batch goes on
+            error = f"{type(err).__name__}: {err}"
+        finally:
+            PrecomputedExecute.results.clear()
+        if error:
+            return None, None, list(self.warnings), error
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            submission = gb.find_submission(assignment, student)
+            return submission.score, submission.max_score, list(self.warnings), None
+
+
+def load_config(root):
+    """The course's nbgrader configuration, with the writer's ``PrecomputedExecute`` in place of ``JudgedExecute``."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.Autograde.autograde_preprocessors = [
+        "grader.batch.PrecomputedExecute" if str(getattr(p, "__name__", p)).endswith("JudgedExecute") else p
+        for p in config.Autograde.autograde_preprocessors]
+    return config
+
+
+def class_of(root, assignment, coursedir):
+    """Every student of the class and their submission folder for ``assignment`` (None when there is none).
+
+    The class is every student in the gradebook and every folder of ``submitted/``."""
+    from nbgrader.api import Gradebook
+
+    submitted = Path(coursedir.root) / coursedir.submitted_directory
+    folders = {p.name for p in submitted.iterdir() if p.is_dir()} if submitted.is_dir() else set()
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        students = {s.id for s in gb.students}
+        for student in folders - students:
+            gb.update_or_create_student(student)  # so that grades.csv lists them, as "not submitted" if need be
+    students |= folders
+    return {s: submitted / s / assignment if (submitted / s / assignment).is_dir() else None for s in sorted(students)}
+
+
+# ---------------------------------------------------------------------------------------------------- executors
+
+
+class SerialExecutor(concurrent.futures.Executor):
+    """Judges in this process, one submission at a time (``--jobs 1``: what the plain ``nbgrader autograde`` does)."""
+
+    def submit(self, fn, *args):
+        future = concurrent.futures.Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as err:
+            future.set_exception(err)
+        return future
+
+
+class Judges:
+    """Where the judges run for a whole batch: Dask workers at ``scheduler``, else a pool of ``jobs`` processes
+    (started once: each worker keeps its sandbox server, which has imported the libraries, for every submission)."""
+
+    def __init__(self, jobs, scheduler):
+        self.jobs, self.scheduler, self.client, self.executor = jobs, scheduler, None, None
+
+    def start(self):
+        if self.scheduler:
+            from distributed import Client
+
+            self.client = Client(self.scheduler)
+            self.executor = self.client.get_executor(pure=False)
+        elif self.jobs == 1:
+            self.executor = SerialExecutor()
+        else:  # spawn: the workers start clean instead of inheriting this process's database connections
+            self.executor = concurrent.futures.ProcessPoolExecutor(self.jobs,
+                                                                   mp_context=multiprocessing.get_context("spawn"))
+
+    def close(self):
+        if self.client is not None:  # Dask's executor cancels what is pending itself
+            self.executor.shutdown(wait=False)
+            self.client.close()
+        elif self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        self.client = self.executor = None
+
+    def judge(self, tasks):
+        """Yield ``(task, result or None, error or None)`` as the judges finish.
+
+        A pool whose worker died (killed from outside: a submission runs in the sandbox, never in the worker) is
+        replaced and the unfinished tasks are given to the new one, up to ``RETRIES`` times; Dask reschedules the
+        tasks of a lost worker itself.
+        """
+        pending = list(tasks)
+        for _ in range(RETRIES + 1):
+            if self.executor is None:
+                self.start()
+            futures = {self.executor.submit(judge_submission, task): task for task in pending}
+            broken = []
+            for future in concurrent.futures.as_completed(futures):
+                task = futures[future]
+                try:
+                    yield task, future.result(), None
+                except concurrent.futures.process.BrokenProcessPool:
+                    broken.append(task)
+                except Exception as err:  # the judge itself failed, or Dask gave up on the task
+                    yield task, None, f"{type(err).__name__}: {err}"
+            if not broken:
+                return
+            self.close()
+            pending = broken
+        for task in pending:
+            yield task, None, "the process that judged it died, every time it was tried"
+
+
+# ---------------------------------------------------------------------------------------------------- the batch
+
+
+def grade_assignment(writer, engine, assignment, judges, force):
+    """Grade every submission of ``assignment`` that has no outcome yet; returns the report's rows."""
+    previous = read_status(engine, assignment)
+    rows, tasks = [], []
+    source_cells = writer.source_cells(assignment)
+    judge_config = dict(writer.config.get("JudgedExecute", {}))
+    for student, folder in class_of(writer.root, assignment, writer.coursedir).items():
+        row = {"assignment": assignment, "student": student, "status": NOT_SUBMITTED, "reason": "", "score": None,
+               "max_score": None, "seconds": None, "digest": "", "new": False}
+        rows.append(row)
+        if folder is None:
+            continue
+        row["digest"] = folder_digest(folder)
+        before = previous.get(student)
+        if before and before["digest"] == row["digest"] and before["status"] not in RETRIED and not force:
+            row.update(before, new=False)  # recorded by an earlier batch: reported, not graded again
+            continue
+        notebook, why = inspect_submission(folder, assignment)
+        if notebook is None:
+            row.update(status=MALFORMED, reason=why,
+                       new=not (before and before["digest"] == row["digest"] and before["status"] == MALFORMED))
+            write_status(engine, {k: v for k, v in row.items() if k != "new"})
+            continue
+        tasks.append({"assignment": assignment, "student": student, "notebook": notebook,
+                      "source_cells": source_cells, "config": judge_config, "row": row})
+    row_of = {t["student"]: t.pop("row") for t in tasks}
+    for task, result, error in judges.judge(tasks):
+        row = row_of[task["student"]]
+        row["new"] = True
+        if error is None:
+            PrecomputedExecute.last_status = {}
+            score, max_score, warnings, error = writer.autograde(assignment, task["student"], result)
+            for message in warnings:
+                print(f"  {assignment} / {task['student']}: {message}", flush=True)
+        if error is not None:
+            row.update(status=GRADER_ERROR, reason=error, seconds=result and result["seconds"])
+        else:
+            judged = PrecomputedExecute.last_status
+            row.update(status=judged.get("status", GRADED), reason=judged.get("reason", ""), score=score,
+                       max_score=max_score, seconds=judged.get("seconds", result["seconds"]))
+        write_status(engine, {k: v for k, v in row.items() if k != "new"})
+    return rows
+
+
+def autograde(root, assignments, *, jobs, scheduler=None, force=False):
+    """Grade ``assignments`` of the course in ``root``; returns the exit status.
+
+    The exit status is 0 when every submission has an outcome that is the submission's own (graded, or broken and
+    already recorded by an earlier batch), 1 when one could not be graded for another reason or is newly broken.
+    """
+    from grader.report import print_summary, write_report
+
+    config = load_config(root)
+    writer = Writer(root, config)
+    engine = create_engine(writer.coursedir.db_url, future=True)
+    PrecomputedExecute.judged_here = 0
+    judges = Judges(jobs, scheduler)
+    failed = False
+    try:
+        for assignment in assignments:
+            start = time.monotonic()
+            rows = grade_assignment(writer, engine, assignment, judges, force)
+            path = write_report(Path(root) / "reports", assignment, rows)
+            print_summary(assignment, rows, path, time.monotonic() - start)
+            failed |= any(r["status"] in RETRIED or (r["status"] == MALFORMED and r["new"]) for r in rows)
+    finally:
+        judges.close()
+        engine.dispose()
+    if PrecomputedExecute.judged_here:
+        print(f"{PrecomputedExecute.judged_here} submission(s) judged again by the writer: the notebook it received "
+              "differed from the workers' reconstruction", flush=True)
+    return int(failed)
