@@ -2,8 +2,8 @@
 
 Every assignment with a folder in solutions/ is tested; ``EXERCISES=e01_inverted_dropout,e05_alpha_dropout`` (or
 ``pytest -k e05``) restricts the run, and only the assignments of the selected tests are graded. All submissions
-of all those assignments are graded by ONE ``nbgrader autograde "*"`` call: the sandbox server loads its libraries
-once and forks a fresh child per submission.
+of all those assignments are graded by ONE batch, ``python -m grader autograde --all``: its judges load their
+libraries once, each submission runs in its own sandbox, and one writer records the grades through nbgrader.
 
 A typical-mistake or hostile submission is a file ``submissions/<assignment>/<name>.py`` with
     CELLS = {"<grade_id of a solution cell>": "the student's source of that cell", ...}
