@@ -53,3 +53,11 @@ def probe_definitions(assignment):
 def expect_error(outcome, kind, what):
     """``outcome`` is a probe's ``outcome(...)``: ``(exception type name or None, value)``."""
     assert outcome[0] == kind, f"{what} must raise {kind}, but gave: {outcome[0]}"
+
+
+def assert_all_dropped_at_p1(obs, x):
+    """At p=1 every element is dropped: zeros, no NaN from dividing by 1-p, no warning."""
+    p1 = as_tensor(obs["p1"], "the output")
+    assert not torch.isnan(p1).any(), "with p=1 everything is dropped: return zeros, not NaN (do not divide by 1-p=0)"
+    assert torch.equal(p1, torch.zeros_like(x)), "with p=1 everything is dropped: the output is all zeros"
+    assert not obs["p1_warnings"], f"p=1 must not warn: {obs['p1_warnings'][0]}"

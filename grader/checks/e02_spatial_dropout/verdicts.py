@@ -4,7 +4,7 @@ import torch
 
 from dropout_lib.spatial import spatial_dropout
 from grader.checks.mask_verdicts import assert_independent, block_mask
-from grader.checks.verdict_common import as_tensor, assert_fraction, check_survivor_scale
+from grader.checks.verdict_common import as_tensor, assert_all_dropped_at_p1, assert_fraction, check_survivor_scale
 
 WHOLE_MAPS = ("each feature map (one sample, one channel) must be kept or dropped as a whole; yours drops single "
               "elements: draw the mask with shape (N, C, 1, ..., 1)")
@@ -58,10 +58,7 @@ def verdict_test_eval_and_edge_cases(obs):
     x = obs["x"]
     assert torch.equal(as_tensor(obs["eval"], "the output"), x), "with training=False spatial dropout is the identity"
     assert torch.equal(as_tensor(obs["p0"], "the output"), x), "with p=0 nothing is dropped: the output equals x"
-    p1 = as_tensor(obs["p1"], "the output")
-    assert not torch.isnan(p1).any(), "with p=1 everything is dropped: return zeros, not NaN (do not divide by 1-p=0)"
-    assert torch.equal(p1, torch.zeros_like(x)), "with p=1 everything is dropped: the output is all zeros"
-    assert not obs["p1_warnings"], f"p=1 must not warn: {obs['p1_warnings'][0]}"
+    assert_all_dropped_at_p1(obs, x)
     assert (as_tensor(obs["default_training"], "the output") == 0).any(), "training defaults to True"
     assert obs["float32"].dtype == torch.float32, (
         f"the output must keep the input's dtype: float32 in, {obs['float32'].dtype} out")

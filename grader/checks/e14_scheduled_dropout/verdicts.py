@@ -8,7 +8,8 @@ import torch
 from dropout_lib.dropout import dropout
 from dropout_lib.scheduled import curriculum_rate
 from grader.checks.mask_verdicts import assert_independent
-from grader.checks.verdict_common import as_tensor, assert_fraction, check_survivor_scale, expect_error
+from grader.checks.verdict_common import (as_tensor, assert_all_dropped_at_p1, assert_fraction, check_survivor_scale,
+                                          expect_error)
 
 
 def number(value, what):
@@ -111,10 +112,7 @@ def verdict_test_eval_and_edge_cases(obs):
     assert obs["training"] is True, "a new module starts in training mode: call super().__init__()"
     for y in obs["eval"]:
         assert torch.equal(as_tensor(y, "the output"), x), "in evaluation mode forward returns x"
-    p1 = as_tensor(obs["p1"], "the output")
-    assert not torch.isnan(p1).any(), "with p=1 everything is dropped: zeros, not NaN (do not divide by 1-p=0)"
-    assert torch.equal(p1, torch.zeros_like(x)), "with p=1 everything is dropped: the output is all zeros"
-    assert not obs["p1_warnings"], f"p=1 must not warn: {obs['p1_warnings'][0]}"
+    assert_all_dropped_at_p1(obs, x)
     assert obs["float32"].dtype == torch.float32, (
         f"the output must keep the input's dtype: float32 in, {obs['float32'].dtype} out")
     assert obs["unchanged"], "ScheduledDropout must not modify its input: compute a new tensor"
