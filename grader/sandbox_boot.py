@@ -32,7 +32,7 @@ import warnings
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 1 << 14, 1 << 18
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 1 << 12, 1 << 14, 1 << 18
 PR_SET_DUMPABLE = 4
 SETUP_FAILED = 70  # exit status of a sandbox process that could not lock itself down: a grader error
 MEMORY_EXHAUSTED = 75  # exit status when the submission exhausted its memory outside a cell
@@ -57,8 +57,23 @@ def enter_namespaces(tmp_bytes):
     _libc("mount", None, b"/", None, MS_REC | MS_PRIVATE, None)
     for path in ("/tmp", "/dev/shm"):
         if os.path.isdir(path):
+            kept = _kept_below(path)  # opened before the new tmpfs hides them
             _libc("mount", b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
                   f"size={tmp_bytes},mode=1777".encode())
+            for inner, fd in kept:
+                os.makedirs(inner, exist_ok=True)
+                _libc("mount", f"/proc/self/fd/{fd}".encode(), inner.encode(), None, MS_BIND | MS_REC, None)
+                os.close(fd)
+
+
+def _kept_below(root):
+    """The Python installation and import paths that lie below ``root`` (a course or virtual environment under
+    /tmp), as ``(path, O_PATH descriptor)``: the private tmpfs mounted on ``root`` must not hide them."""
+    paths = [os.path.realpath(p) for p in (*sys.path, sys.prefix, sys.base_prefix, os.path.dirname(sys.executable))
+             if p and os.path.isdir(p)]
+    below = sorted({p for p in paths if p.startswith(root.rstrip("/") + "/")})
+    roots = [p for p in below if not any(p.startswith(q + "/") for q in below if q != p)]
+    return [(p, os.open(p, os.O_PATH | os.O_DIRECTORY)) for p in roots]
 
 
 def set_limits(limits):
