@@ -30,13 +30,14 @@ def write_report(folder, assignment, rows):
 
 
 def print_summary(assignment, rows, path, seconds):
-    """One line of counts per assignment, then one line per submission that is not simply graded."""
+    """One line of counts per assignment, then one line per submission that is neither graded nor simply missing
+    (the missing ones are counted; the report names them)."""
     counts = Counter(row["status"] for row in rows)
     graded_now = sum(row["new"] for row in rows if row["status"] not in NOT_GRADED | {"not submitted"})
     print(f"{assignment}: {len(rows)} students: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
           + f"; {graded_now} graded by this batch in {seconds:.1f} s; report {path}", flush=True)
     for row in rows:
-        if row["status"] != "graded":
+        if row["status"] not in ("graded", "not submitted"):
             why = f": {row['reason']}" if row["reason"] else ""
             score = "" if row["score"] is None else f" ({row['score']:g}/{row['max_score']:g})"
             print(f"  {row['student']}: {row['status']}{why}{score}", flush=True)

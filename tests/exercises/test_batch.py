@@ -133,6 +133,7 @@ def test_a_broken_class_gets_the_right_status_for_each_submission(tmp_path):
     assert rows["instructor"]["score"] == rows["instructor"]["max_score"]
     assert float(rows["hostile"]["score"]) < float(rows["instructor"]["max_score"])
     assert "  not-json: malformed: not JSON" in first.stdout
+    assert "1 not submitted" in first.stdout and "  absent:" not in first.stdout  # counted; the report names them
     assert "Attribute 'checksum'" not in first.stdout + first.stderr  # nbgrader's per-cell notice is kept out
 
     again = autograde(course)  # recorded: reported again, not a failure, nothing graded twice
