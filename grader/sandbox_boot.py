@@ -32,7 +32,7 @@ import warnings
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 1 << 12, 1 << 14, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 1 << 12, 1 << 14, 1 << 18
 PR_SET_DUMPABLE = 4
 SETUP_FAILED = 70  # exit status of a sandbox process that could not lock itself down: a grader error
 MEMORY_EXHAUSTED = 75  # exit status when the submission exhausted its memory outside a cell
@@ -64,6 +64,9 @@ def enter_namespaces(tmp_bytes):
                 os.makedirs(inner, exist_ok=True)
                 _libc("mount", f"/proc/self/fd/{fd}".encode(), inner.encode(), None, MS_BIND | MS_REC, None)
                 os.close(fd)
+                # read-only: the folders around the bound files are the server's own tmpfs, shared by submissions
+                _libc("mount", None, inner.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                      None)
 
 
 def _kept_below(root):

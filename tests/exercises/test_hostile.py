@@ -239,3 +239,16 @@ def test_a_notebook_without_cells_or_metadata_is_judged_without_a_crash():
     for notebook in (nbformat.v4.new_notebook(), nb):
         status = judged(notebook).metadata["dropout_grader"]
         assert status["status"] == "cell changed" and "test_forward" in status["reason"]
+
+
+def test_interpreter_kept_below_tmp_is_read_only_to_the_submission():
+    """A course cloned below /tmp: its interpreter's folders stay visible under each private /tmp, read-only, so that
+    no submission can leave a file there for the next one (a shell writes past the audit hook, as C code could)."""
+    prefix = os.path.realpath(sys.prefix)
+    if not prefix.startswith("/tmp/"):
+        pytest.skip("the interpreter does not lie below /tmp here")
+    target = os.path.join(prefix, "planted")
+    result = sandboxed("import subprocess\nvalue = subprocess.run(['sh', '-c', 'touch " + target + " 2>&1; echo $?'], "
+                       "capture_output=True, text=True).stdout")
+    assert "Read-only file system" in value_of(result), value_of(result)
+    assert not os.path.exists(target)
