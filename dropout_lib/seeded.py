@@ -2,11 +2,20 @@ r"""Dropout masks drawn from a seed: a fast exact Bernoulli mask, and a dropout 
 
 PyTorch's CPU dropout draws its mask with ``bernoulli_``, one Mersenne-Twister call and a floating-point comparison
 per element, and keeps the float noise (4 bytes per float32 element) for backward. Here a mask is a function of a
-128-bit seed: PCG64 (NumPy's default bit generator) yields 64 random bits per call, two 32-bit words, and element
-``i`` is kept when word ``i`` is below :math:`\mathrm{round}((1-p)\,2^{32})`, so that the keep probability is
-:math:`1-p` to within :math:`2^{-33}`. The same seed gives the same mask on every call and every device (masks are
-drawn on the CPU and moved), which is what lets :func:`dropout_from_seed` save only the seed (``lean=True``) and
-draw the mask again in backward.
+128-bit seed and a 32-bit threshold :math:`t = \mathrm{round}((1-p)\,2^{32})`: element ``i`` is kept with
+probability :math:`t/2^{32}`, which is :math:`1-p` to within :math:`2^{-33}`. PCG64 (NumPy's default bit generator)
+yields 64 random bits per call, eight bytes; element ``i`` takes byte :math:`b_i` and is kept when :math:`b_i` is
+below the threshold's top byte :math:`t_{hi}` and dropped when it is above. Only when they are equal (one element in
+256) do 24 more bits :math:`w_i` decide, kept when below the threshold's low 24 bits :math:`t_{lo}`:
+
+.. math::
+    P(\text{keep}) = \frac{t_{hi}}{256} + \frac{1}{256}\cdot\frac{t_{lo}}{2^{24}} = \frac{t}{2^{32}}.
+
+The tie-breaking words come from the same stream, :data:`TIE_OFFSET` draws further on, in the order of the tied
+elements, so that a mask is a prefix of every longer mask of the same seed. This reads about 8 random bits per
+element where a whole 32-bit word per element would read 32. The same seed gives the same mask on every call and
+every device (masks are drawn on the CPU and moved), which is what lets :func:`dropout_from_seed` save only the seed
+(``lean=True``) and draw the mask again in backward.
 
 Reference: O'Neill (2014), "PCG: A Family of Simple Fast Space-Efficient Statistically Good Algorithms for Random
 Number Generation", HMC-CS-2014-0905.
@@ -20,6 +29,7 @@ import numpy as np
 import torch
 
 _STREAM = 0xDA3E39CB94B95BDB_5851F42D4C957F2D  # PCG64's increment: any odd constant selects one stream
+TIE_OFFSET = 2**64  # where the tie-breaking words start: no mask reads that far (8 bytes per draw)
 _local = threading.local()  # one bit generator per thread: setting its state is not thread-safe
 
 
@@ -55,28 +65,37 @@ def keep_mask_from_seed(shape, p, seed, device=None):
 
     Example::
 
-        >>> keep_mask_from_seed((2, 3), 0.5, seed=7)
-        tensor([[ True, False,  True],
-                [False, False,  True]])
+        >>> keep_mask_from_seed((2, 3), 0.5, seed=8)
+        tensor([[ True, False, False],
+                [False,  True,  True]])
     """
     count = math.prod(shape)
     threshold = _threshold(p)
     if threshold is None:
         keep = np.ones(count, dtype=bool)
     else:
+        top, low = threshold >> 24, threshold & 0xFFFFFF
         bits = _bit_generator()
         bits.state = {"bit_generator": "PCG64", "state": {"state": seed, "inc": _STREAM}, "has_uint32": 0,
                       "uinteger": 0}
-        keep = bits.random_raw((count + 1) // 2).view(np.uint32)[:count] < threshold
+        byte = bits.random_raw((count + 7) // 8).view(np.uint8)[:count]
+        keep = byte < top
+        if low:  # with low == 0 a tie is always dropped: nothing to draw
+            ties = np.flatnonzero(byte == top)
+            if ties.size:
+                bits.state = {"bit_generator": "PCG64", "state": {"state": seed, "inc": _STREAM}, "has_uint32": 0,
+                              "uinteger": 0}
+                bits.advance(TIE_OFFSET)
+                keep[ties] = bits.random_raw((ties.size + 1) // 2).view(np.uint32)[:ties.size] >> 8 < low
     keep = torch.from_numpy(keep.reshape(shape))
     return keep if device is None or torch.device(device).type == "cpu" else keep.to(device)
 
 
 @functools.lru_cache(maxsize=256)
 def _threshold(p):
-    """Element i is kept when its 32-bit word is below this; ``None`` when p is below 2**-33: all are kept."""
+    """Element i is kept with probability threshold / 2**32; ``None`` when p is below 2**-33: all are kept."""
     threshold = round((1.0 - p) * 2**32)
-    return None if threshold >= 2**32 else np.uint32(threshold)
+    return None if threshold >= 2**32 else threshold
 
 
 @functools.lru_cache(maxsize=256)
@@ -139,9 +158,9 @@ def dropout_from_seed(x, p, seed, mask_shape=None, lean=False):
     Example::
 
         >>> x = torch.ones(2, 3, requires_grad=True)
-        >>> dropout_from_seed(x, 0.5, seed=7, lean=True)
-        tensor([[2., 0., 2.],
-                [0., 0., 2.]], grad_fn=<_LeanDropoutBackward>)
+        >>> dropout_from_seed(x, 0.5, seed=8, lean=True)
+        tensor([[2., 0., 0.],
+                [0., 2., 2.]], grad_fn=<_LeanDropoutBackward>)
     """
     mask_shape = tuple(x.shape if mask_shape is None else mask_shape)
     if p == 1.0:

@@ -35,6 +35,19 @@ def test_mask_keeps_each_element_with_probability_one_minus_p(p):
     assert_fraction((odd[:, 0] & odd[:, 1]).double().mean().item(), (1 - p) ** 2, n // 2, "neighbours kept")
 
 
+def test_a_tie_of_the_top_byte_is_decided_by_the_low_bits():
+    # t = 1.5 * 2**24: a byte of 0 keeps, a byte of 1 ties and keeps when its 24 more bits are below 2**23, so the
+    # keep rate is 1.5/256; deciding ties always "drop" would give 1/256, always "keep" 2/256 (50 standard errors)
+    n = 4_000_000
+    p = 1 - 1.5 / 256
+    assert_fraction(keep_mask_from_seed((n,), p, seed=5).double().mean().item(), 1.5 / 256, n, "keep fraction")
+
+
+def test_a_mask_with_ties_is_a_prefix_of_a_longer_mask_of_the_same_seed():
+    short = keep_mask_from_seed((100_003,), 0.3, seed=17)  # about 390 ties, decided by words drawn further on
+    assert torch.equal(short, keep_mask_from_seed((250_000,), 0.3, seed=17)[:100_003])
+
+
 def test_mask_is_a_function_of_the_seed():
     a = keep_mask_from_seed((64, 33), 0.5, seed=2**125 + 11)
     assert torch.equal(a, keep_mask_from_seed((64, 33), 0.5, seed=2**125 + 11))
