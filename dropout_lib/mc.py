@@ -15,8 +15,7 @@ import torch
 from torch import nn
 
 from dropout_lib._checks import check_flag
-from dropout_lib._modes import restored_modes
-from dropout_lib.dropout import dropout
+from dropout_lib.dropout import Dropout, dropout
 
 
 def is_dropout_layer(module: nn.Module) -> bool:
@@ -64,15 +63,37 @@ def mc_dropout(model: nn.Module) -> Iterator[nn.Module]:
         >>> [m.training for m in net]
         [True, True, True]
     """
-    layers = dropout_layers(model)
+    with _mc_modes(model):
+        yield model
+
+
+@contextmanager
+def _mc_modes(model):
+    """:func:`mc_dropout`, yielding the model's modules and its dropout layers from one walk over the model (the
+    walk costs about as much as a small model's forward pass)."""
+    modules = list(model.modules())
+    layers = [m for m in modules if is_dropout_layer(m)]
     if not layers:
         raise ValueError(f"{type(model).__name__} has no dropout layer, so MC dropout would return zero variance; "
                          "add one (nn.Dropout* or a layer with is_dropout = True)")
-    with restored_modes(model):
-        model.eval()
-        for layer in layers:
-            layer.training = True  # this module only, not its children
-        yield model
+    modes = [m.training for m in modules]
+    plain = all(type(m).train is nn.Module.train and type(m).__setattr__ is nn.Module.__setattr__ for m in modules)
+    # nn.Module.__setattr__ looks for parameters, buffers and submodules first; a bool is none of them
+    set_mode = (lambda m, mode: object.__setattr__(m, "training", mode)) if plain else (
+        lambda m, mode: setattr(m, "training", mode))
+    try:
+        if plain:
+            stochastic = set(map(id, layers))
+            for m in modules:  # what model.eval() does, without its recursion
+                set_mode(m, id(m) in stochastic)
+        else:  # some module overrides train() or __setattr__(): let it see the calls
+            model.eval()
+            for layer in layers:
+                layer.training = True  # this module only, not its children
+        yield modules, layers
+    finally:
+        for m, mode in zip(modules, modes):
+            set_mode(m, mode)
 
 
 def _check_samples(n_samples):
@@ -114,7 +135,11 @@ def infer_batch_dim(model: nn.Module) -> int:
         >>> infer_batch_dim(nn.LSTM(3, 4)), infer_batch_dim(nn.LSTM(3, 4, batch_first=True)), infer_batch_dim(nn.ReLU())
         (1, 0, 0)
     """
-    layouts = {m.batch_first for m in model.modules() if isinstance(getattr(m, "batch_first", None), bool)}
+    return _batch_dim_of(model.modules(), model)
+
+
+def _batch_dim_of(modules, model):
+    layouts = {m.batch_first for m in modules if isinstance(getattr(m, "batch_first", None), bool)}
     if len(layouts) > 1:
         raise ValueError(f"{type(model).__name__} mixes batch-first and sequence-first layers; pass batch_dim")
     return 0 if layouts in (set(), {True}) else 1
@@ -127,6 +152,19 @@ def _run(stages_, h):
         else:
             h = stage(h)
     return h
+
+
+# PyTorch's layers that act on each sample alone, elementwise or along the last dimension only: copies stacked along
+# any other dimension come out stacked along it (exact types: a subclass may override forward)
+_SAMPLEWISE = (nn.Linear, nn.Identity, nn.ReLU, nn.LeakyReLU, nn.GELU, nn.SiLU, nn.ELU, nn.SELU, nn.Tanh, nn.Sigmoid,
+               nn.Dropout, nn.AlphaDropout, Dropout)
+
+
+def _samplewise(stages_, h, dim):
+    """True when stacking copies of ``h`` along ``dim`` and running ``stages_`` surely gives the stacked outputs,
+    so that no single pass is needed to check the output's shape."""
+    return (isinstance(h, torch.Tensor) and h.ndim >= 2 and dim % h.ndim < h.ndim - 1
+            and all(type(s) in _SAMPLEWISE and not (s._forward_hooks or s._forward_pre_hooks) for s in stages_))
 
 
 def _copies_along(out, single_shape, copies):
@@ -161,7 +199,9 @@ def mc_samples(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: 
     Every layer after the first stochastic one must treat the samples of a batch independently, as PyTorch's
     layers do in evaluation mode. If a batched pass does not give the output of one pass with one dimension grown
     by the number of copies (a model that reduces over the batch), ``batched=None`` falls back to one pass per
-    sample and ``batched=True`` raises ``ValueError``. ``nn.Dropout`` stages of an ``nn.Sequential`` draw their
+    sample and ``batched=True`` raises ``ValueError``. That check compares with the shape of one unbatched pass,
+    skipped when every stage after the prefix is one of PyTorch's layers that act on each sample alone
+    (``nn.Linear``, elementwise activations, ``nn.Dropout``, ``nn.AlphaDropout``) without hooks. ``nn.Dropout`` stages of an ``nn.Sequential`` draw their
     masks with :func:`dropout_lib.dropout.dropout`: the same law, another random stream than PyTorch's.
 
     Example::
@@ -173,37 +213,48 @@ def mc_samples(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: 
     n_samples = _check_samples(n_samples)
     if batched is not None:
         check_flag(batched, "batched")
-    with mc_dropout(model):
+    with _mc_modes(model) as (modules, layers):
         if batched is False:
             return torch.stack([model(x) for _ in range(n_samples)])
-        shared = [type(m).__name__ for m in dropout_layers(model) if getattr(m, "mask_shared_across_batch", False)]
+        shared = [type(m).__name__ for m in layers if getattr(m, "mask_shared_across_batch", False)]
         if shared and batched:
             raise ValueError(
                 f"batched MC dropout needs per-sample masks, but {', '.join(shared)} shares one mask across the "
                 "batch; use batched=False"
             )
         parts = stages(model)
-        first = next(i for i, stage in enumerate(parts) if any(map(is_dropout_layer, stage.modules())))
+        stochastic = set(map(id, layers))
+        first = next(i for i, stage in enumerate(parts) if any(id(m) in stochastic for m in stage.modules()))
         h = _run(parts[:first], x)
         rest = parts[first:]
-        one = _run(rest, h)
-        samples = one.new_empty((n_samples, *one.shape))
-        samples[0] = one
-        done = 1
-        dim = infer_batch_dim(model) if batch_dim is None else batch_dim
+        dim = _batch_dim_of(modules, model) if batch_dim is None else batch_dim
         if not isinstance(h, torch.Tensor):  # a tuple or dict input: nothing to stack, one pass per sample
             if batched:
                 raise ValueError(f"batched MC dropout stacks copies of a tensor, but {type(model).__name__} takes "
                                  f"{type(h).__name__}; use batched=False or None")
             shared = True
+        if not shared and _samplewise(rest, h, dim):
+            samples, done = None, 0  # shaped from the first chunk
+        else:  # one pass first: its shape tells whether a batched pass gives stacked outputs
+            one = _run(rest, h)
+            samples = one.new_empty((n_samples, *one.shape))
+            samples[0] = one
+            done = 1
         per_copy = max(h.numel(), 1) if isinstance(h, torch.Tensor) else 1
         while done < n_samples:
             copies = 1 if shared else max(1, min(n_samples - done, CHUNK_ELEMENTS // per_copy))
-            if copies == 1:
+            if copies == 1 and samples is not None:
                 samples[done] = _run(rest, h)
                 done += 1
                 continue
-            out = _copies_along(_run(rest, torch.cat([h] * copies, dim=dim)), one.shape, copies)
+            reps = [copies if d == dim % h.ndim else 1 for d in range(h.ndim)]  # as torch.cat([h] * copies, dim)
+            out = _run(rest, h.repeat(reps))
+            if samples is None:
+                d = dim % h.ndim
+                out = out.unflatten(d, (copies, out.shape[d] // copies)).movedim(d, 0)
+                samples = out.new_empty((n_samples, *out.shape[1:]))
+            else:
+                out = _copies_along(out, samples.shape[1:], copies)
             if out is None:
                 if batched:
                     raise ValueError(f"{type(model).__name__} does not map {copies} copies of its input stacked along "

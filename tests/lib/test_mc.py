@@ -172,6 +172,18 @@ def test_deterministic_prefix_runs_once_and_the_rest_in_bounded_chunks():
     assert not torch.equal(samples[0], samples[1])
 
 
+def test_samplewise_layers_skip_the_unbatched_pass_that_checks_shapes(monkeypatch):
+    batches, linear_forward = [], nn.Linear.forward
+    monkeypatch.setattr(nn.Linear, "forward", lambda self, h: batches.append(len(h)) or linear_forward(self, h))
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, 2))
+    x = torch.randn(3, 4)
+    assert mc_samples(net, x, 50).shape == (50, 3, 2) and batches == [3, 150]
+    batches.clear()
+    net[3].register_forward_hook(lambda module, args, out: None)  # a hook could change the shape: checked
+    assert mc_samples(net, x, 50).shape == (50, 3, 2) and batches == [3, 3, 147]
+
+
 class SeqFirst(nn.Module):
     """A sequence-first recurrent model, (L, N, 2) -> (N, 1): the batch is dimension 1 in, dimension 0 out."""
 
