@@ -109,7 +109,9 @@ def scale_by_mask(x, keep, p):
     r""":math:`x \odot m / (1-p)` for a boolean ``keep`` mask broadcastable to ``x`` and ``p < 1``: equal to the
     last bit to ``x * (m / (1 - p))``, PyTorch's order of operations, without making the float noise tensor.
     Not differentiable itself: :func:`dropout_from_seed` wraps it."""
-    scale = keep_scale(p, x.dtype).to(x.device)
+    scale = keep_scale(p, x.dtype)
+    if x.device.type != "cpu":
+        scale = scale.to(x.device)
     if keep.numel() < x.numel():  # a broadcast mask (spatial dropout): the small float noise multiplies fastest
         return x * keep.to(x.dtype).mul_(scale)
     return torch.mul(x, keep).mul_(scale)
@@ -126,8 +128,11 @@ class _MaskDropout(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad):
-        # Dropout is linear and symmetric: its gradient is the same dropout of ``grad``, differentiable again.
-        return _MaskDropout.apply(grad, ctx.saved_tensors[0], ctx.p), None, None
+        # Dropout is linear and symmetric: its gradient is the same dropout of ``grad``, differentiable again
+        # where a graph of the backward pass is being recorded (double backward).
+        if torch.is_grad_enabled():
+            return _MaskDropout.apply(grad, ctx.saved_tensors[0], ctx.p), None, None
+        return scale_by_mask(grad, ctx.saved_tensors[0], ctx.p), None, None
 
 
 class _LeanDropout(torch.autograd.Function):
@@ -136,11 +141,14 @@ class _LeanDropout(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, p, seed, mask_shape):
         ctx.p, ctx.seed, ctx.mask_shape = p, seed, mask_shape
-        return _MaskDropout.apply(x, keep_mask_from_seed(mask_shape, p, seed, x.device), p)
+        return scale_by_mask(x, keep_mask_from_seed(mask_shape, p, seed, x.device), p)
 
     @staticmethod
     def backward(ctx, grad):
-        return _LeanDropout.apply(grad, ctx.p, ctx.seed, ctx.mask_shape), None, None, None
+        if torch.is_grad_enabled():  # double backward: the gradient of this dropout is the same lean dropout
+            return _LeanDropout.apply(grad, ctx.p, ctx.seed, ctx.mask_shape), None, None, None
+        return scale_by_mask(grad, keep_mask_from_seed(ctx.mask_shape, ctx.p, ctx.seed, grad.device), ctx.p), None, \
+            None, None
 
 
 def dropout_from_seed(x, p, seed, mask_shape=None, lean=False):
