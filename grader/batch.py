@@ -15,8 +15,8 @@ Each submission's outcome is stored in the gradebook's database (table ``dropout
 a batch that is killed and started again grades what has no outcome yet (or changed since), and nothing twice.
 """
 
+import collections
 import concurrent.futures
-import functools
 import hashlib
 import json
 import logging
@@ -25,8 +25,10 @@ import time
 import warnings
 from pathlib import Path
 
+import jsonschema
 import nbformat
 import nbgrader.api
+import nbgrader.nbgraderformat.common
 from nbgrader import utils
 from sqlalchemy import Column, Float, MetaData, String, Table, Text, create_engine, delete, insert, select
 from sqlalchemy.exc import SAWarning
@@ -177,6 +179,26 @@ def write_status(engine, row):
         conn.execute(insert(STATUS).values(**row))
 
 
+class SchemaCheckedOnce:
+    """``jsonschema`` for nbgrader's cell-metadata check, whose ``validate`` checks a schema against its metaschema
+    once instead of for every cell of every submission (a fifth of the writer's time); the same errors otherwise."""
+
+    checked = set()
+
+    def __getattr__(self, name):
+        return getattr(jsonschema, name)
+
+    def validate(self, instance, schema):
+        cls = jsonschema.validators.validator_for(schema)
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self.checked:
+            cls.check_schema(schema)
+            self.checked.add(key)
+        error = jsonschema.exceptions.best_match(cls(schema).iter_errors(instance))
+        if error is not None:
+            raise error
+
+
 class Writer:
     """The gradebook's one writer: nbgrader's ``Autograde`` for one submission at a time, in this process."""
 
@@ -196,10 +218,31 @@ class Writer:
         self.log.handlers = [handler]
         # nbgrader 0.9 adds a submission to its SQLAlchemy session in a way SQLAlchemy 2 warns about; harmless
         warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader.api")
-        # nbgrader opens the gradebook about ten times per submission, each time with a new engine that compiles
-        # every query again: half the writer's time. One engine per URL keeps the compiled queries (closing a
-        # gradebook disposes of its connections, not of the engine).
-        nbgrader.api.create_engine = functools.lru_cache(maxsize=None)(create_engine)
+        self.engines = {}
+        nbgrader.api.create_engine = self.engine
+        created = set()
+        create_all = nbgrader.api.Base.metadata.create_all
+
+        def create_tables_once(bind, **kwargs):  # nbgrader checks every table each time it opens the gradebook
+            if bind.url not in created:
+                create_all(bind=bind, **kwargs)
+                created.add(bind.url)
+        nbgrader.api.Base.metadata.create_all = create_tables_once
+        nbgrader.nbgraderformat.common.jsonschema = SchemaCheckedOnce()
+
+    def engine(self, url, **kwargs):
+        """nbgrader opens the gradebook about ten times per submission, each time with a new engine (every query
+        compiled again) and a new connection, and disposes of it on closing: most of the writer's time. The writer
+        keeps one engine per URL, whose connections nbgrader's ``close()`` returns to the pool instead of closing;
+        :meth:`close` disposes of them at the end of the batch."""
+        if url not in self.engines:
+            engine = self.engines[url] = create_engine(url, **kwargs)
+            engine.dispose = lambda close=True: None
+        return self.engines[url]
+
+    def close(self):
+        for engine in self.engines.values():
+            type(engine).dispose(engine)
 
     def source_cells(self, assignment):
         """The instructor's cells of ``assignment`` as the gradebook stores them, as plain data for the workers."""
@@ -298,6 +341,14 @@ class Judges:
             self.executor = concurrent.futures.ProcessPoolExecutor(self.jobs,
                                                                    mp_context=multiprocessing.get_context("spawn"))
 
+    def window(self):
+        """How many tasks are handed out ahead of the writer: enough to keep every worker busy while it writes,
+        few enough that a large class is not held in memory at once (1 when judging in this process)."""
+        if isinstance(self.executor, SerialExecutor):
+            return 1
+        workers = len(self.client.scheduler_info()["workers"]) if self.client is not None else self.jobs
+        return max(16, 4 * workers)
+
     def close(self):
         if self.client is not None:  # Dask's executor cancels what is pending itself
             self.executor.shutdown(wait=False)
@@ -307,39 +358,56 @@ class Judges:
         self.client = self.executor = None
 
     def judge(self, tasks):
-        """Yield ``(task, result or None, error or None)`` as the judges finish.
+        """Yield ``(task, result or None, error or None)`` as the judges finish, taking ``tasks`` (any iterable,
+        consumed as the judges free up) across assignments, so that no worker waits for the end of one.
 
         A pool whose worker died (killed from outside: a submission runs in the sandbox, never in the worker) is
-        replaced and the unfinished tasks are given to the new one, up to ``RETRIES`` times; Dask reschedules the
-        tasks of a lost worker itself.
+        replaced and its unfinished tasks are given to the new one, each task up to ``RETRIES`` more times; Dask
+        reschedules the tasks of a lost worker itself.
         """
-        pending = list(tasks)
-        for _ in range(RETRIES + 1):
+        tasks, again, tries, in_flight = iter(tasks), collections.deque(), collections.Counter(), {}
+        while True:
             if self.executor is None:
                 self.start()
-            futures = {self.executor.submit(judge_submission, task): task for task in pending}
+            window = self.window()
+            while len(in_flight) < window:
+                task = again.popleft() if again else next(tasks, None)
+                if task is None:
+                    break
+                tries[id(task)] += 1
+                in_flight[self.executor.submit(judge_submission, task)] = task
+            if not in_flight:
+                return
+            done, _ = concurrent.futures.wait(in_flight, return_when=concurrent.futures.FIRST_COMPLETED)
             broken = []
-            for future in concurrent.futures.as_completed(futures):
-                task = futures[future]
+            for future in done:
+                task = in_flight.pop(future)
                 try:
-                    yield task, future.result(), None
+                    result = future.result()
                 except concurrent.futures.process.BrokenProcessPool:
                     broken.append(task)
+                    continue
                 except Exception as err:  # the judge itself failed, or Dask gave up on the task
                     yield task, None, f"{type(err).__name__}: {err}"
-            if not broken:
-                return
-            self.close()
-            pending = broken
-        for task in pending:
-            yield task, None, "the process that judged it died, every time it was tried"
+                    continue
+                yield task, result, None
+            if broken:  # the whole pool is gone: everything it held is judged again by a new one
+                broken += in_flight.values()
+                in_flight.clear()
+                self.close()
+                for task in broken:
+                    if tries[id(task)] > RETRIES:
+                        yield task, None, "the process that judged it died, every time it was tried"
+                    else:
+                        again.append(task)
 
 
 # ---------------------------------------------------------------------------------------------------- the batch
 
 
-def grade_assignment(writer, engine, assignment, judges, force):
-    """Grade every submission of ``assignment`` that has no outcome yet; returns the report's rows."""
+def plan_assignment(writer, engine, assignment, force):
+    """The report's rows of ``assignment``, one per student, and the judge's tasks: every submission without an
+    outcome yet (or changed since, or with a grader error). Malformed submissions are recorded here."""
     previous = read_status(engine, assignment)
     rows, tasks = [], []
     source_cells = writer.source_cells(assignment)
@@ -362,24 +430,25 @@ def grade_assignment(writer, engine, assignment, judges, force):
             write_status(engine, {k: v for k, v in row.items() if k != "new"})
             continue
         tasks.append({"assignment": assignment, "student": student, "notebook": notebook,
-                      "source_cells": source_cells, "config": judge_config, "row": row})
-    row_of = {t["student"]: t.pop("row") for t in tasks}
-    for task, result, error in judges.judge(tasks):
-        row = row_of[task["student"]]
-        row["new"] = True
-        if error is None:
-            PrecomputedExecute.last_status = {}
-            score, max_score, warnings, error = writer.autograde(assignment, task["student"], result)
-            for message in warnings:
-                print(f"  {assignment} / {task['student']}: {message}", flush=True)
-        if error is not None:
-            row.update(status=GRADER_ERROR, reason=error, seconds=result and result["seconds"])
-        else:
-            judged = PrecomputedExecute.last_status
-            row.update(status=judged.get("status", GRADED), reason=judged.get("reason", ""), score=score,
-                       max_score=max_score, seconds=judged.get("seconds", result["seconds"]))
-        write_status(engine, {k: v for k, v in row.items() if k != "new"})
-    return rows
+                      "source_cells": source_cells, "config": judge_config})
+    return rows, tasks
+
+
+def record(writer, engine, row, task, result, error):
+    """Write one judged submission into the gradebook (or its grader error), then its outcome."""
+    row["new"] = True
+    if error is None:
+        PrecomputedExecute.last_status = {}
+        score, max_score, warnings, error = writer.autograde(task["assignment"], task["student"], result)
+        for message in warnings:
+            print(f"  {task['assignment']} / {task['student']}: {message}", flush=True)
+    if error is not None:
+        row.update(status=GRADER_ERROR, reason=error, seconds=result and result["seconds"])
+    else:
+        judged = PrecomputedExecute.last_status
+        row.update(status=judged.get("status", GRADED), reason=judged.get("reason", ""), score=score,
+                   max_score=max_score, seconds=judged.get("seconds", result["seconds"]))
+    write_status(engine, {k: v for k, v in row.items() if k != "new"})
 
 
 def autograde(root, assignments, *, jobs, scheduler=None, force=False):
@@ -395,17 +464,37 @@ def autograde(root, assignments, *, jobs, scheduler=None, force=False):
     engine = create_engine(writer.coursedir.db_url, future=True)
     PrecomputedExecute.judged_here = 0
     judges = Judges(jobs, scheduler)
+    batch = {}  # assignment -> {"rows", "row_of", "left", "start"}: what is still being judged
     failed = False
-    try:
+
+    def finish(assignment):
+        nonlocal failed
+        entry = batch.pop(assignment)
+        path = write_report(Path(root) / "reports", assignment, entry["rows"])
+        print_summary(assignment, entry["rows"], path, time.monotonic() - entry["start"])
+        failed |= any(r["status"] in RETRIED or (r["status"] == MALFORMED and r["new"]) for r in entry["rows"])
+
+    def all_tasks():  # planned one assignment at a time, while the judges work on the earlier ones
         for assignment in assignments:
             start = time.monotonic()
-            rows = grade_assignment(writer, engine, assignment, judges, force)
-            path = write_report(Path(root) / "reports", assignment, rows)
-            print_summary(assignment, rows, path, time.monotonic() - start)
-            failed |= any(r["status"] in RETRIED or (r["status"] == MALFORMED and r["new"]) for r in rows)
+            rows, tasks = plan_assignment(writer, engine, assignment, force)
+            batch[assignment] = {"rows": rows, "row_of": {r["student"]: r for r in rows}, "left": len(tasks),
+                                 "start": start}
+            if not tasks:
+                finish(assignment)
+            yield from tasks
+
+    try:
+        for task, result, error in judges.judge(all_tasks()):
+            entry = batch[task["assignment"]]
+            record(writer, engine, entry["row_of"][task["student"]], task, result, error)
+            entry["left"] -= 1
+            if not entry["left"]:
+                finish(task["assignment"])
     finally:
         judges.close()
         engine.dispose()
+        writer.close()
     if PrecomputedExecute.judged_here:
         print(f"{PrecomputedExecute.judged_here} submission(s) judged again by the writer: the notebook it received "
               "differed from the workers' reconstruction", flush=True)
