@@ -1,19 +1,22 @@
 """How fast a class is graded: serially, with ``--jobs 2``, and by a Dask ``LocalCluster`` of 2 workers.
 
-    .venv/bin/python benchmarks/autograde.py [--students 20]
+    .venv/bin/python benchmarks/autograde.py [--students 14] [--rounds 3]
 
 Generates a class in a temporary course directory: every student submits every assignment in solutions/, each
 submission one of the instructor's solution, the untouched release, a typical mistake or a hostile submission
 from tests/exercises/submissions/ (in turn), or, for every tenth, a file that is not JSON. Then grades the same
-class three times with ``python -m grader autograde --all`` (each time from the same released course) and prints
-seconds per submission, the peak memory of every process involved (the command, its workers and sandboxes, the
-Dask workers), and the ratios to the serial run; the three runs must give the same grades.
+class with ``python -m grader autograde --all`` (each time from a fresh copy of the same released course) in the
+three ways, one after the other, for several rounds, and prints seconds per submission (the median over rounds),
+the peak memory of every process involved (the command, its workers and sandboxes, the Dask workers), and the
+speed-up over the serial run of the same round (the median over rounds, and the range): a machine that gets slower
+or faster for a while moves one round, not the result. Every run must give the same grades.
 """
 
 import argparse
 import csv
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -135,46 +138,52 @@ def grade(course, *options):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    # 20 students x 11 assignments, graded three times, fit in ten minutes on 2 idle cores
-    parser.add_argument("--students", type=int, default=20, help="students in the class (default 20)")
+    # 14 students x 14 assignments, graded three ways in each of 3 rounds: about seven minutes on 2 cores
+    parser.add_argument("--students", type=int, default=14, help="students in the class (default 14)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the three ways (default 3)")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    ways = {"serial (--jobs 1)": ["--jobs", "1"], "--jobs 2": ["--jobs", "2"], "Dask LocalCluster, 2 workers": None}
     with tempfile.TemporaryDirectory(prefix="autograde-benchmark-") as tmp:
         template = Path(tmp) / "template"
         n = make_class(template, args.students)
-        print(f"{args.students} students x {len(assignments())} assignments = {n} submissions; "
+        print(f"{args.students} students x {len(assignments())} assignments = {n} submissions, {args.rounds} rounds; "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start", flush=True)
         capacity = parallel_capacity()
-        results = {}
-        for name, options in [("serial (--jobs 1)", ["--jobs", "1"]), ("--jobs 2", ["--jobs", "2"]),
-                              ("Dask LocalCluster, 2 workers", None)]:
-            course = Path(tmp) / name.split()[0].strip("-")
-            shutil.copytree(template, course)
-            if options is None:
-                from distributed import LocalCluster
+        runs = {name: [] for name in ways}  # name -> [(seconds, peak, grades)] per round
+        for r in range(args.rounds):
+            for name, options in ways.items():
+                course = Path(tmp) / f"round{r}-{name.split()[0].strip('-')}"
+                shutil.copytree(template, course)
+                if options is None:
+                    from distributed import LocalCluster
 
-                os.environ["PYTHONPATH"] = str(course)  # the workers import grader from the course directory
-                with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-                    results[name] = grade(course, "--scheduler", cluster.scheduler_address)
-            else:
-                results[name] = grade(course, *options)
-            seconds, peak, _ = results[name]
-            print(f"  {name}: {seconds:.1f} s", flush=True)
-        serial = results["serial (--jobs 1)"]
-        print(f"\n| grading | seconds / submission | peak memory (MiB) | speed-up over serial |")
+                    os.environ["PYTHONPATH"] = str(course)  # the workers import grader from the course directory
+                    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                      dashboard_address=None) as cluster:
+                        runs[name].append(grade(course, "--scheduler", cluster.scheduler_address))
+                else:
+                    runs[name].append(grade(course, *options))
+                shutil.rmtree(course)
+                print(f"  round {r + 1}, {name}: {runs[name][-1][0]:.1f} s", flush=True)
+        serial = runs["serial (--jobs 1)"]
+        print("\n| grading | seconds / submission | peak memory (MiB) | speed-up over serial (range) |")
         print("|---|---|---|---|")
-        for name, (seconds, peak, _) in results.items():
-            print(f"| {name} | {seconds / n:.3f} | {peak / 2**20:.0f} | {serial[0] / seconds:.2f}x |")
+        for name, rounds in runs.items():
+            speedups = sorted(s[0] / r[0] for s, r in zip(serial, rounds))
+            print(f"| {name} | {statistics.median(r[0] for r in rounds) / n:.3f} | "
+                  f"{max(r[1] for r in rounds) / 2**20:.0f} | {statistics.median(speedups):.2f}x "
+                  f"({speedups[0]:.2f}-{speedups[-1]:.2f}) |")
         broken = len(assignments()) * (args.students // 10)
-        graded = sum(not status.startswith("not ") for _, status in serial[2].values())  # scored, whatever the status
+        grades = serial[0][2]
+        graded = sum(not status.startswith("not ") for _, status in grades.values())  # scored, whatever the status
         if graded != n - broken:
-            sys.exit(f"the serial run graded {graded} submissions, not {n - broken}: see the reports in {tmp}")
-        same = all(r[2] == serial[2] for r in results.values())
+            sys.exit(f"the serial run graded {graded} submissions, not {n - broken}")
+        same = all(r[2] == grades for rounds in runs.values() for r in rounds)
         print(f"\nTwo processes on this machine now run {capacity:.2f}x as fast as one (before grading; "
               f"{parallel_capacity():.2f}x after): the ceiling of the speed-ups above.")
-        print(f"{graded} graded, {broken} malformed; same grades and statuses in the three runs: "
-              f"{'yes' if same else 'NO'}; "
-              f"load average {os.getloadavg()[0]:.1f} at the end")
+        print(f"{graded} graded, {broken} malformed; same grades and statuses in all {3 * args.rounds} runs: "
+              f"{'yes' if same else 'NO'}; load average {os.getloadavg()[0]:.1f} at the end")
         sys.exit(0 if same else 1)
 
 
