@@ -322,6 +322,16 @@ class SerialExecutor(concurrent.futures.Executor):
         return future
 
 
+def warm_up():
+    """Start a pool worker's sandbox server (which imports PyTorch) before its first submission arrives."""
+    from grader.sandbox import _get_server
+
+    try:
+        _get_server(True)
+    except Exception:  # no bubblewrap, say: the judge reports it with the first submission
+        pass
+
+
 class Judges:
     """Where the judges run for a whole batch: Dask workers at ``scheduler``, else a pool of ``jobs`` processes
     (started once: each worker keeps its sandbox server, which has imported the libraries, for every submission)."""
@@ -338,8 +348,10 @@ class Judges:
         elif self.jobs == 1:
             self.executor = SerialExecutor()
         else:  # spawn: the workers start clean instead of inheriting this process's database connections
-            self.executor = concurrent.futures.ProcessPoolExecutor(self.jobs,
-                                                                   mp_context=multiprocessing.get_context("spawn"))
+            self.executor = concurrent.futures.ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up)
+            for _ in range(self.jobs):  # every worker starts now, while the writer is still getting ready
+                self.executor.submit(int)
 
     def window(self):
         """How many tasks are handed out ahead of the writer: enough to keep every worker busy while it writes,
@@ -459,11 +471,16 @@ def autograde(root, assignments, *, jobs, scheduler=None, force=False):
     """
     from grader.report import print_summary, write_report
 
-    config = load_config(root)
-    writer = Writer(root, config)
+    judges = Judges(jobs, scheduler)
+    try:
+        judges.start()  # the workers get ready while the writer does
+        config = load_config(root)
+        writer = Writer(root, config)
+    except BaseException:
+        judges.close()
+        raise
     engine = create_engine(writer.coursedir.db_url, future=True)
     PrecomputedExecute.judged_here = 0
-    judges = Judges(jobs, scheduler)
     batch = {}  # assignment -> {"rows", "row_of", "left", "start"}: what is still being judged
     failed = False
 
