@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from dropout_lib._checks import check_flag
+from dropout_lib._modes import restored_modes
 from dropout_lib.dropout import Dropout, dropout
 
 
@@ -69,31 +70,18 @@ def mc_dropout(model: nn.Module) -> Iterator[nn.Module]:
 
 @contextmanager
 def _mc_modes(model):
-    """:func:`mc_dropout`, yielding the model's modules and its dropout layers from one walk over the model (the
-    walk costs about as much as a small model's forward pass)."""
+    """:func:`mc_dropout`, yielding the model's modules and its dropout layers, found in one walk over the model
+    (for a small model, a walk costs about as much as its forward pass)."""
     modules = list(model.modules())
     layers = [m for m in modules if is_dropout_layer(m)]
     if not layers:
         raise ValueError(f"{type(model).__name__} has no dropout layer, so MC dropout would return zero variance; "
                          "add one (nn.Dropout* or a layer with is_dropout = True)")
-    modes = [m.training for m in modules]
-    plain = all(type(m).train is nn.Module.train and type(m).__setattr__ is nn.Module.__setattr__ for m in modules)
-    # nn.Module.__setattr__ looks for parameters, buffers and submodules first; a bool is none of them
-    set_mode = (lambda m, mode: object.__setattr__(m, "training", mode)) if plain else (
-        lambda m, mode: setattr(m, "training", mode))
-    try:
-        if plain:
-            stochastic = set(map(id, layers))
-            for m in modules:  # what model.eval() does, without its recursion
-                set_mode(m, id(m) in stochastic)
-        else:  # some module overrides train() or __setattr__(): let it see the calls
-            model.eval()
-            for layer in layers:
-                layer.training = True  # this module only, not its children
+    with restored_modes(model, modules):
+        model.eval()
+        for layer in layers:
+            layer.training = True  # this module only, not its children
         yield modules, layers
-    finally:
-        for m, mode in zip(modules, modes):
-            set_mode(m, mode)
 
 
 def _check_samples(n_samples):
@@ -201,8 +189,8 @@ def mc_samples(model: nn.Module, x: torch.Tensor, n_samples: int = 50, batched: 
     by the number of copies (a model that reduces over the batch), ``batched=None`` falls back to one pass per
     sample and ``batched=True`` raises ``ValueError``. That check compares with the shape of one unbatched pass,
     skipped when every stage after the prefix is one of PyTorch's layers that act on each sample alone
-    (``nn.Linear``, elementwise activations, ``nn.Dropout``, ``nn.AlphaDropout``) without hooks. ``nn.Dropout`` stages of an ``nn.Sequential`` draw their
-    masks with :func:`dropout_lib.dropout.dropout`: the same law, another random stream than PyTorch's.
+    (``nn.Linear``, elementwise activations, ``nn.Dropout``, ``nn.AlphaDropout``) without hooks. ``nn.Dropout``
+    stages of an ``nn.Sequential`` draw their masks with :func:`dropout_lib.dropout.dropout`: the same law, another random stream than PyTorch's.
 
     Example::
 
