@@ -51,9 +51,16 @@ def enter_namespaces(tmp_bytes):
     private ``/tmp`` and ``/dev/shm`` of at most ``tmp_bytes`` each."""
     uid, gid = os.getuid(), os.getgid()
     _libc("unshare", CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS)
-    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
-        with open(f"/proc/self/{name}", "w") as f:
-            f.write(text)
+    # The server made itself non-dumpable, so its /proc files belong to the root of this new namespace, which is
+    # mapped to nobody until the maps are written: writing them needs this process to be dumpable for a moment
+    # (no submission exists yet to read its memory meanwhile).
+    LIBC.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+    try:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    finally:
+        LIBC.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     _libc("mount", None, b"/", None, MS_REC | MS_PRIVATE, None)
     for path in ("/tmp", "/dev/shm"):
         if os.path.isdir(path):
