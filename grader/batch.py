@@ -18,6 +18,7 @@ a batch that is killed and started again grades what has no outcome yet (or chan
 import collections
 import concurrent.futures
 import hashlib
+import importlib
 import json
 import logging
 import multiprocessing
@@ -322,6 +323,20 @@ class SerialExecutor(concurrent.futures.Executor):
         return future
 
 
+def import_judge():
+    """Import what the judge needs (PyTorch, nbgrader's preprocessors, IPython's input transformer, every
+    assignment's verdicts) in this process, so that forked workers start with it instead of importing it each."""
+    import IPython.core.inputtransformer2  # noqa: F401
+    import nbgrader.preprocessors  # noqa: F401
+    import torch  # noqa: F401
+
+    import grader.judge as judge
+
+    for folder in sorted(judge.CHECKS.iterdir()):
+        if (folder / "verdicts.py").is_file():
+            importlib.import_module(f"grader.checks.{folder.name}.verdicts")
+
+
 def warm_up():
     """Start a pool worker's sandbox server (which imports PyTorch) before its first submission arrives."""
     from grader.sandbox import _get_server
@@ -347,9 +362,16 @@ class Judges:
             self.executor = self.client.get_executor(pure=False)
         elif self.jobs == 1:
             self.executor = SerialExecutor()
-        else:  # spawn: the workers start clean instead of inheriting this process's database connections
+        else:
+            # Forked workers inherit the libraries this process imported, where each spawned worker would spend
+            # seconds importing them again. The pool forks all its workers before its own thread starts, and
+            # this process has none of its own (a broken pool is joined before the next starts); a worker never
+            # touches the gradebook connections it inherits and ends with os._exit, which closes none of them.
+            fork = "fork" in multiprocessing.get_all_start_methods()
+            if fork:
+                import_judge()
             self.executor = concurrent.futures.ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up)
+                self.jobs, mp_context=multiprocessing.get_context("fork" if fork else "spawn"), initializer=warm_up)
             for _ in range(self.jobs):  # every worker starts now, while the writer is still getting ready
                 self.executor.submit(int)
 
@@ -361,12 +383,12 @@ class Judges:
         workers = len(self.client.scheduler_info()["workers"]) if self.client is not None else self.jobs
         return max(16, 4 * workers)
 
-    def close(self):
+    def close(self, wait=False):
         if self.client is not None:  # Dask's executor cancels what is pending itself
             self.executor.shutdown(wait=False)
             self.client.close()
         elif self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor.shutdown(wait=wait, cancel_futures=True)
         self.client = self.executor = None
 
     def judge(self, tasks):
@@ -406,7 +428,7 @@ class Judges:
             if broken:  # the whole pool is gone: everything it held is judged again by a new one
                 broken += in_flight.values()
                 in_flight.clear()
-                self.close()
+                self.close(wait=True)  # its workers are dead: this joins its thread before the next pool forks
                 for task in broken:
                     if tries[id(task)] > RETRIES:
                         yield task, None, "the process that judged it died, every time it was tried"

@@ -14,9 +14,9 @@ grading user with the audit hook as its only wall, which CPython says is not a s
 functions among others) can read and write whatever that user can, the course directory included.
 """
 
-import atexit
 import io
 import json
+import multiprocessing.util
 import os
 import select
 import shutil
@@ -156,7 +156,8 @@ def _get_server(isolate):
     server = _servers.get(isolate)
     if server is None or not server.alive():
         server = _servers[isolate] = _Server(isolate)
-        atexit.register(server.close)
+        # at the end of this process: also of a forked pool worker, which ends without running atexit's functions
+        multiprocessing.util.Finalize(server, server.close, exitpriority=0)
     return server
 
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select
@@ -178,6 +179,40 @@ def test_a_batch_killed_half_way_and_started_again_grades_each_submission_once(t
     rows = report(course)
     assert sum(r["this_batch"] == "no" for r in rows.values()) == done_before  # not graded a second time
     assert grades(sqlite(course)) == serial
+
+
+def child_processes(pid):
+    """The process ids whose parent is ``pid``."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+        if ppid == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_a_pool_worker_killed_mid_batch_is_replaced_and_the_batch_gets_the_serial_grades(tmp_path, serial):
+    course = honest_class(released_course(tmp_path / "course"))
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    batch = subprocess.Popen([PYTHON, "-m", "grader", "autograde", ASSIGNMENT, "--jobs", "2"], cwd=course, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 300
+    while recorded(sqlite(course)) < 1:  # the writer has its gradebook open when the pool is forked again
+        assert time.monotonic() < deadline and batch.poll() is None, batch.stdout.read()
+        time.sleep(0.1)
+    workers = child_processes(batch.pid)  # the pool's workers (their sandboxes are their own children)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    done_before = recorded(sqlite(course))
+    out, _ = batch.communicate(timeout=600)
+    assert done_before < len(serial), "the worker was killed after the last submission was judged"
+    assert batch.returncode == 0, out
+    assert "judged again by the writer" not in out
+    assert grades(sqlite(course)) == serial
+    assert {row["status"] for row in report(course).values()} == {"graded"}
 
 
 @pytest.fixture(scope="module")
