@@ -45,6 +45,10 @@ def released_assignments(db_url, course_id):
 
 def autograde(args):
     """``python -m grader autograde``: the batch's exit status (see ``grader.batch.autograde``)."""
+    from grader import policy, sandbox
+
+    if not args.scheduler:  # the judges' sandbox servers import PyTorch while this process imports nbgrader
+        sandbox.start_servers(args.jobs, niceness=policy.JUDGE_NICENESS if args.jobs > 1 else 0)
     from grader.batch import autograde, load_config
     from nbgrader.coursedir import CourseDirectory
 

@@ -22,6 +22,7 @@ import importlib
 import json
 import logging
 import multiprocessing
+import os
 import time
 import warnings
 from pathlib import Path
@@ -34,7 +35,9 @@ from nbgrader import utils
 from sqlalchemy import Column, Float, MetaData, String, Table, Text, create_engine, delete, insert, select
 from sqlalchemy.exc import SAWarning
 
+from grader import policy
 from grader.nbgrader_plugin import JudgedExecute
+from grader.sandbox import let_go_of_started
 
 # What a submission's outcome can be (see grader/README.md): the judge's statuses, and those found before grading.
 GRADED, NOT_SUBMITTED, MALFORMED, GRADER_ERROR = "graded", "not submitted", "malformed", "grader error"
@@ -337,10 +340,15 @@ def import_judge():
             importlib.import_module(f"grader.checks.{folder.name}.verdicts")
 
 
-def warm_up():
-    """Start a pool worker's sandbox server (which imports PyTorch) before its first submission arrives."""
-    from grader.sandbox import _get_server
+def warm_up(slots):
+    """A pool worker's start: yield the CPU to the writer, and have its sandbox server ready (one that the command
+    started for it, the ``slots.value``-th, or a new one) before its first submission arrives."""
+    from grader.sandbox import _get_server, claim_server
 
+    os.nice(policy.JUDGE_NICENESS)
+    with slots.get_lock():
+        index, slots.value = slots.value, slots.value + 1
+    claim_server(index)
     try:
         _get_server(True)
     except Exception:  # no bubblewrap, say: the judge reports it with the first submission
@@ -367,13 +375,13 @@ class Judges:
             # seconds importing them again. The pool forks all its workers before its own thread starts, and
             # this process has none of its own (a broken pool is joined before the next starts); a worker never
             # touches the gradebook connections it inherits and ends with os._exit, which closes none of them.
-            fork = "fork" in multiprocessing.get_all_start_methods()
-            if fork:
-                import_judge()
+            import_judge()
+            context = multiprocessing.get_context("fork")
             self.executor = concurrent.futures.ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("fork" if fork else "spawn"), initializer=warm_up)
+                self.jobs, mp_context=context, initializer=warm_up, initargs=(context.Value("i", 0),))
             for _ in range(self.jobs):  # every worker starts now, while the writer is still getting ready
                 self.executor.submit(int)
+            let_go_of_started()  # the sandbox servers started for the workers are theirs now
 
     def window(self):
         """How many tasks are handed out ahead of the writer: enough to keep every worker busy while it writes,

@@ -24,6 +24,7 @@ FILE_BYTES = 64 << 20  # the largest file it may write
 TMP_BYTES = 128 << 20  # its private temporary directory (and /dev/shm) together
 OUTPUT_CHARS = 5000  # printed output kept for the log
 REPLY_BYTES = 256 << 20  # observations are samples of layers' outputs: far less than this
+JUDGE_NICENESS = 10  # a batch's parallel judges yield the CPU to its writer, the one step that is serial
 SANDBOX_UID = 65534  # the submission's user inside its user namespace: nobody, without capabilities outside it
 
 # Imports the screen and the audit hook refuse: the reference library and the grader itself (the grader's

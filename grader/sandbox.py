@@ -87,42 +87,64 @@ def bubblewrap_command():
 
 
 class _Server:
-    """The sandbox server process, started on first use and ended with the judge's process."""
+    """The sandbox server process, started on first use (or ahead of it: ``start_servers``) and ended with the
+    judge's process."""
 
-    def __init__(self, isolate):
+    def __init__(self, isolate, niceness=0):
         self.isolate = isolate
-        self.workdir = tempfile.TemporaryDirectory(prefix="sandbox-")
-        os.chmod(self.workdir.name, 0o700)
+        # in-process, its working directory is private and empty; bubblewrap's server works in its own /tmp
+        self.workdir = None if isolate else tempfile.mkdtemp(prefix="sandbox-")
         command = (bubblewrap_command() if isolate
                    else [sys.executable, "-I", "-X", "utf8", str(BOOT), json.dumps(policy.import_paths())])
         env = {"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HOME": "/nonexistent",
                "LANG": "C.UTF-8", "MPLBACKEND": "Agg"}
         self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
-                                     cwd=self.workdir.name, env=env)
+                                     cwd=self.workdir or "/", env=env,
+                                     preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
+        # a pool worker forked after ``start_servers`` uses a server that is not its child: the pidfd, not wait(),
+        # tells when it has ended
+        self.pidfd = os.pidfd_open(self.proc.pid)
         self.buffer = bytearray()
+        self.started = False
+
+    def wait_started(self):
+        """Wait for the server's ``ready`` (it imports PyTorch first); GraderError when it does not come."""
+        if self.started:
+            return
         try:
             json.loads(self._read(None, time.monotonic() + START_SECONDS))
         except (TimeoutError, EOFError, ValueError):
             self.close()
             self.stderr.seek(0)
             why = self.stderr.read().decode(errors="replace").strip()[-1000:] or "no message"
-            raise GraderError(f"the sandbox could not start ({'bubblewrap' if isolate else 'in-process'}): {why}"
-                              + (". Are user namespaces enabled (sysctl user.max_user_namespaces)?" if isolate
-                                 else "")) from None
+            raise GraderError(f"the sandbox could not start ({'bubblewrap' if self.isolate else 'in-process'}): "
+                              f"{why}" + (". Are user namespaces enabled (sysctl user.max_user_namespaces)?"
+                                          if self.isolate else "")) from None
+        self.started = True
+
+    def let_go(self):
+        """Close this process's ends of a server that another process uses (a sibling worker's)."""
+        for stream in (self.proc.stdin, self.proc.stdout, self.stderr):
+            stream.close()
+        os.close(self.pidfd)
+        self.pidfd = -1
 
     def alive(self):
-        return self.proc.poll() is None
+        return self.pidfd >= 0 and not select.select([self.pidfd], [], [], 0)[0]
 
     def close(self):
         if self.alive():
             self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.workdir.cleanup()
+            if not select.select([self.pidfd], [], [], 5)[0]:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+                select.select([self.pidfd], [], [], 5)
+        if self.pidfd >= 0:
+            os.close(self.pidfd)
+            self.pidfd = -1
+        self.proc.poll()  # reaps it, when it is this process's child
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def _read(self, n, deadline):
         """Exactly ``n`` bytes, or up to and including the first newline when ``n`` is None."""
@@ -150,14 +172,56 @@ class _Server:
 
 
 _servers = {}
+_started = []  # bubblewrap servers started ahead of their first request (start_servers), not yet claimed
+
+
+def start_servers(count, niceness=0):
+    """Start ``count`` bubblewrap sandbox servers now, without waiting for them: they import PyTorch while this
+    process imports its own libraries. This process's first request takes the first one; a worker forked from it
+    takes its own with ``claim_server``. Nothing is started without bubblewrap (the first request reports it)."""
+    if shutil.which("bwrap") is None:
+        return
+    if not _started:
+        multiprocessing.util.Finalize(None, _close_unclaimed, exitpriority=0)  # in this process only
+    _started.extend(_Server(True, niceness) for _ in range(count))
+
+
+def _close_unclaimed():
+    while _started:
+        _started.pop().close()
+
+
+def claim_server(index):
+    """In a worker forked after ``start_servers``: make the ``index``-th server started this worker's, and let go of
+    the others (the siblings' own), so that each server ends with its worker. No server when there is none."""
+    mine = _started[index] if index < len(_started) else None
+    for server in _started:
+        if server is not mine:
+            server.let_go()
+    _started.clear()
+    if mine is not None:
+        _adopt(mine)
+
+
+def let_go_of_started():
+    """In the process that started servers for its forked workers, once they are forked: they are the workers'."""
+    for server in _started:
+        server.let_go()
+    _started.clear()
+
+
+def _adopt(server):
+    _servers[server.isolate] = server
+    # at the end of this process: also of a forked pool worker, which ends without running atexit's functions
+    multiprocessing.util.Finalize(server, server.close, exitpriority=0)
 
 
 def _get_server(isolate):
     server = _servers.get(isolate)
     if server is None or not server.alive():
-        server = _servers[isolate] = _Server(isolate)
-        # at the end of this process: also of a forked pool worker, which ends without running atexit's functions
-        multiprocessing.util.Finalize(server, server.close, exitpriority=0)
+        server = _started.pop(0) if isolate and _started else _Server(isolate)
+        _adopt(server)
+    server.wait_started()
     return server
 
 

@@ -182,15 +182,15 @@ def test_a_batch_killed_half_way_and_started_again_grades_each_submission_once(t
 
 
 def child_processes(pid):
-    """The process ids whose parent is ``pid``."""
-    children = []
+    """``{process id: command name}`` of the processes whose parent is ``pid``."""
+    children = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
+            text = stat.read_text()
+        except OSError:
             continue  # the process ended meanwhile
-        if ppid == pid:
-            children.append(int(stat.parent.name))
+        if int(text.rsplit(")", 1)[1].split()[1]) == pid:
+            children[int(stat.parent.name)] = text[text.index("(") + 1:text.rindex(")")]
     return children
 
 
@@ -203,7 +203,8 @@ def test_a_pool_worker_killed_mid_batch_is_replaced_and_the_batch_gets_the_seria
     while recorded(sqlite(course)) < 1:  # the writer has its gradebook open when the pool is forked again
         assert time.monotonic() < deadline and batch.poll() is None, batch.stdout.read()
         time.sleep(0.1)
-    workers = child_processes(batch.pid)  # the pool's workers (their sandboxes are their own children)
+    # the pool's workers; the command's other children are the sandbox servers it started for them
+    workers = [child for child, name in child_processes(batch.pid).items() if name != "bwrap"]
     assert len(workers) == 2
     os.kill(workers[0], signal.SIGKILL)
     done_before = recorded(sqlite(course))
