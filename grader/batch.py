@@ -223,14 +223,15 @@ class Writer:
         # nbgrader 0.9 adds a submission to its SQLAlchemy session in a way SQLAlchemy 2 warns about; harmless
         warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader.api")
         self.engines = {}
+        self.connection = None  # while one submission is recorded: the connection of its one transaction
         nbgrader.api.create_engine = self.engine
         created = set()
         create_all = nbgrader.api.Base.metadata.create_all
 
         def create_tables_once(bind, **kwargs):  # nbgrader checks every table each time it opens the gradebook
-            if bind.url not in created:
+            if bind.engine.url not in created:
                 create_all(bind=bind, **kwargs)
-                created.add(bind.url)
+                created.add(bind.engine.url)
         nbgrader.api.Base.metadata.create_all = create_tables_once
         nbgrader.nbgraderformat.common.jsonschema = SchemaCheckedOnce()
 
@@ -239,6 +240,8 @@ class Writer:
         compiled again) and a new connection, and disposes of it on closing: most of the writer's time. The writer
         keeps one engine per URL, whose connections nbgrader's ``close()`` returns to the pool instead of closing;
         :meth:`close` disposes of them at the end of the batch."""
+        if self.connection is not None and url == self.coursedir.db_url:
+            return self.connection
         if url not in self.engines:
             engine = self.engines[url] = create_engine(url, **kwargs)
             engine.dispose = lambda close=True: None
@@ -270,17 +273,27 @@ class Writer:
         app = Autograde(coursedir=self.coursedir, config=self.config, log=self.log)
         app.force, app.create_student = True, True
         error = None
-        try:
-            app.start()
-        except Exception as err:  # nbgrader reports a failed conversion by raising; the batch goes on
-            error = f"{type(err).__name__}: {err}"
-        finally:
-            PrecomputedExecute.results.clear()
-        if error:
-            return None, None, list(self.warnings), error
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-            submission = gb.find_submission(assignment, student)
-            return submission.score, submission.max_score, list(self.warnings), None
+        # One transaction for the whole submission, where nbgrader commits about twenty times (each commit of
+        # SQLite waits for the disk): nbgrader's sessions are bound to its connection, so their commits only flush
+        # (SQLAlchemy's "joining a session into an external transaction"). A failure leaves the gradebook as it was.
+        with self.engine(self.coursedir.db_url).connect() as connection:
+            connection.dispose = lambda: None  # what nbgrader does to its engine on closing the gradebook
+            transaction, self.connection = connection.begin(), connection
+            try:
+                app.start()
+                with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+                    submission = gb.find_submission(assignment, student)
+                    score, max_score = submission.score, submission.max_score
+            except Exception as err:  # nbgrader reports a failed conversion by raising; the batch goes on
+                error = f"{type(err).__name__}: {err}"
+            finally:
+                self.connection = None
+                PrecomputedExecute.results.clear()
+            if error:
+                transaction.rollback()
+                return None, None, list(self.warnings), error
+            transaction.commit()
+        return score, max_score, list(self.warnings), None
 
 
 def load_config(root):
