@@ -275,3 +275,30 @@ def test_the_writer_applies_a_workers_outputs_and_status_only_to_the_notebook_th
     nb, resources = PrecomputedExecute().preprocess(nb, {"nbgrader": {"assignment": "a"}})
     assert nb.cells == judged.cells and nb.metadata["dropout_grader"] == resources["dropout_grader"] == status
     assert PrecomputedExecute.last_status == status and not PrecomputedExecute.results
+
+
+def test_a_submission_the_writer_fails_on_leaves_the_gradebook_as_it_was(tmp_path, monkeypatch):
+    import nbgrader.api
+    import nbgrader.nbgraderformat.common
+
+    from grader.batch import PrecomputedExecute, Writer, load_config
+
+    course = released_course(tmp_path / "course")
+    submit(course, "instructor", course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    monkeypatch.chdir(course)
+    for module, name in ((nbgrader.api, "create_engine"), (nbgrader.api.Base.metadata, "create_all"),
+                         (nbgrader.nbgraderformat.common, "jsonschema")):
+        monkeypatch.setattr(module, name, getattr(module, name))  # the writer replaces them: put back afterwards
+    writer = Writer(course, load_config(course))
+
+    def fails(self, nb, resources):  # after nbgrader has added the submission and its notebook to the gradebook
+        raise RuntimeError("the writer failed")
+
+    monkeypatch.setattr(PrecomputedExecute, "preprocess", fails)
+    try:
+        score, _, logged, error = writer.autograde(ASSIGNMENT, "instructor", None)
+    finally:
+        writer.close()
+    assert score is None and error.startswith("NbGraderException")
+    assert any("the writer failed" in message for message in logged)
+    assert grades(sqlite(course)) == {}  # no submission, not one without grades
