@@ -57,10 +57,16 @@ def honest_class(course):
     return course
 
 
-def autograde(course, *args, check=True):
+def start_autograde(course, *args, **popen):
+    """``python -m grader autograde`` of the assignment with ``args``, started in the background."""
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    proc = subprocess.run([PYTHON, "-m", "grader", "autograde", ASSIGNMENT, *args], cwd=course, env=env,
-                          capture_output=True, text=True)
+    return subprocess.Popen([PYTHON, "-m", "grader", "autograde", ASSIGNMENT, *args], cwd=course, env=env, **popen)
+
+
+def autograde(course, *args, check=True):
+    batch = start_autograde(course, *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = batch.communicate()
+    proc = subprocess.CompletedProcess(batch.args, batch.returncode, out, err)
     assert not check or proc.returncode == 0, proc.stdout + proc.stderr
     return proc
 
@@ -164,9 +170,8 @@ def recorded(db_url):
 
 def test_a_batch_killed_half_way_and_started_again_grades_each_submission_once(tmp_path, serial):
     course = honest_class(released_course(tmp_path / "course"))
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    batch = subprocess.Popen([PYTHON, "-m", "grader", "autograde", ASSIGNMENT, "--jobs", "2"], cwd=course, env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    batch = start_autograde(course, "--jobs", "2", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     deadline = time.monotonic() + 300
     while recorded(sqlite(course)) < 2 and batch.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -196,9 +201,7 @@ def child_processes(pid):
 
 def test_a_pool_worker_killed_mid_batch_is_replaced_and_the_batch_gets_the_serial_grades(tmp_path, serial):
     course = honest_class(released_course(tmp_path / "course"))
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    batch = subprocess.Popen([PYTHON, "-m", "grader", "autograde", ASSIGNMENT, "--jobs", "2"], cwd=course, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    batch = start_autograde(course, "--jobs", "2", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 300
     while recorded(sqlite(course)) < 1:  # the writer has its gradebook open when the pool is forked again
         assert time.monotonic() < deadline and batch.poll() is None, batch.stdout.read()
@@ -238,10 +241,8 @@ def test_dask_workers_into_postgresql_give_the_serial_grades_even_when_a_worker_
     try:
         with LocalCluster(n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
                 Client(cluster) as client:
-            env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-            batch = subprocess.Popen([PYTHON, "-m", "grader", "autograde", ASSIGNMENT, "--scheduler",
-                                      cluster.scheduler_address], cwd=course, env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            batch = start_autograde(course, "--scheduler", cluster.scheduler_address, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
             deadline = time.monotonic() + 300
             while not client.processing() or not any(client.processing().values()):
                 assert time.monotonic() < deadline and batch.poll() is None, batch.stdout.read()
