@@ -182,7 +182,7 @@ def main():
         same = all(r[2] == grades for rounds in runs.values() for r in rounds)
         print(f"\nTwo processes on this machine now run {capacity:.2f}x as fast as one (before grading; "
               f"{parallel_capacity():.2f}x after): the ceiling of the speed-ups above.")
-        print(f"{graded} graded, {broken} malformed; same grades and statuses in all {3 * args.rounds} runs: "
+        print(f"{graded} graded, {broken} malformed; same grades and statuses in all {len(ways) * args.rounds} runs: "
               f"{'yes' if same else 'NO'}; load average {os.getloadavg()[0]:.1f} at the end")
         sys.exit(0 if same else 1)
 
